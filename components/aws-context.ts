@@ -1,0 +1,24 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Account, partition and region as seen by the provider a component inherits (DESIGN D2). */
+export interface AwsContext {
+    readonly accountId: pulumi.Output<string>;
+    readonly partition: pulumi.Output<string>;
+    readonly region: pulumi.Output<string>;
+    /** DNS suffix of the partition, e.g. amazonaws.com. */
+    readonly dnsSuffix: pulumi.Output<string>;
+}
+
+/** Looks the context up through invokes parented to `parent`, so they use the parent's provider. */
+export function awsContext(parent: pulumi.Resource): AwsContext {
+    const opts = { parent };
+    const identity = aws.getCallerIdentityOutput({}, opts);
+    const partition = aws.getPartitionOutput({}, opts);
+    return {
+        accountId: identity.accountId,
+        partition: partition.partition,
+        dnsSuffix: partition.dnsSuffix,
+        region: aws.getRegionOutput({}, opts).region,
+    };
+}

@@ -1,0 +1,54 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Collects argument errors for one component so that all of them are reported together, before any
+ * child resource exists. Each reason names the property, the bad value and what is allowed.
+ */
+export class ArgumentErrors {
+    private readonly errors: pulumi.InputPropertyErrorDetails[] = [];
+
+    constructor(private readonly component: string) {}
+
+    /** Records an error at `propertyPath` unless `ok` holds. */
+    require(ok: boolean, propertyPath: string, reason: string): void {
+        if (!ok) {
+            this.errors.push({ propertyPath, reason: `${propertyPath}: ${reason}` });
+        }
+    }
+
+    get count(): number {
+        return this.errors.length;
+    }
+
+    /** Throws one `InputPropertiesError` listing every recorded error; does nothing when there are none. */
+    throwIfAny(): void {
+        if (this.errors.length === 0) {
+            return;
+        }
+        const lines = this.errors.map((e) => `  - ${e.reason}`).join("\n");
+        throw new pulumi.InputPropertiesError({
+            message: `${this.component} has invalid arguments:\n${lines}`,
+            errors: this.errors,
+        });
+    }
+}
+
+/** Formats a value for an error message: strings quoted, everything else as JSON. */
+export function show(value: unknown): string {
+    return typeof value === "string" ? `"${value}"` : JSON.stringify(value);
+}
+
+/** True for a plain value that is known now (not an Output or a Promise). */
+export function isKnown<T>(value: pulumi.Input<T> | undefined): value is T {
+    return value !== undefined && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+}
+
+/** Names of values that occur more than once, in first-seen order. */
+export function duplicates(values: readonly string[]): string[] {
+    const seen = new Set<string>();
+    const dup = new Set<string>();
+    for (const v of values) {
+        (seen.has(v) ? dup : seen).add(v);
+    }
+    return [...dup];
+}

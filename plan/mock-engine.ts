@@ -1,0 +1,237 @@
+import * as pulumi from "@pulumi/pulumi";
+import { INVOKE_FIXTURES, MOCK_ACCOUNT_ID } from "./fixtures";
+
+/** One registered resource as the engine saw it. */
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly custom: boolean;
+    /** Parent URN; the stack resource has none. */
+    readonly parent?: string;
+    /** Provider reference `urn::id` of a custom resource, as the engine receives it. */
+    readonly provider?: string;
+    /** URN of that provider (or, for a component, of its `aws` provider). */
+    readonly providerUrn?: string;
+    /** Region of the provider the resource is registered with; undefined for a default provider. */
+    region?: string;
+    readonly inputs: Record<string, any>;
+    readonly id?: string;
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    readonly deleteBeforeReplace: boolean;
+    readonly ignoreChanges: string[];
+    readonly dependencies: string[];
+    readonly aliases: string[];
+    readonly additionalSecretOutputs: string[];
+}
+
+export interface RecordedInvoke {
+    readonly token: string;
+    readonly args: Record<string, any>;
+    readonly region?: string;
+}
+
+/** The outcome of one program run in the mock runtime. */
+export class MockRun {
+    readonly resources: RecordedResource[] = [];
+    readonly invokes: RecordedInvoke[] = [];
+    /** What the program returned (stack outputs), when it did not throw. */
+    outputs: Record<string, unknown> | undefined;
+    error: unknown;
+    private signalFailure: () => void = () => undefined;
+    /** Resolves when the program fails; a failed program may leave registrations that never finish. */
+    readonly failed = new Promise<void>((resolve) => {
+        this.signalFailure = resolve;
+    });
+
+    fail(err: unknown): void {
+        this.error = this.error ?? err;
+        this.signalFailure();
+    }
+
+    ofType(type: string): RecordedResource[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+    /** The resource called `name` (of `type`, when names repeat across types). */
+    named(name: string, type?: string): RecordedResource {
+        const found = this.resources.find((r) => r.name === name && (type === undefined || r.type === type));
+        if (!found) {
+            throw new Error(`no resource named ${name}; have: ${this.resources.map((r) => r.name).join(", ")}`);
+        }
+        return found;
+    }
+    byUrn(urn: string): RecordedResource | undefined {
+        return this.resources.find((r) => r.urn === urn);
+    }
+    /** Resources under `ancestorUrn` (children, grandchildren, …). */
+    descendantsOf(ancestorUrn: string): RecordedResource[] {
+        const byUrn = new Map(this.resources.map((r) => [r.urn, r]));
+        return this.resources.filter((r) => {
+            for (let p = r.parent; p; p = byUrn.get(p)?.parent) {
+                if (p === ancestorUrn) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+    /** Non-stack, non-provider resources: what a deployment would create. */
+    get workload(): RecordedResource[] {
+        return this.resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"));
+    }
+}
+
+/** Computed attributes AWS would return for a few types, so dependent inputs look real. */
+function computedState(type: string, name: string, inputs: Record<string, any>, region: string | undefined): Record<string, any> {
+    const r = region ?? "us-east-1";
+    const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
+    const state: Record<string, any> = {
+        arn: `arn:aws:${service}:${r}:${MOCK_ACCOUNT_ID}:${name}`,
+        ...inputs,
+    };
+    if (inputs.name === undefined && type.startsWith("aws:")) {
+        state.name = inputs.namePrefix ? `${inputs.namePrefix}${name}` : `${name}-0000000`;
+    }
+    switch (type) {
+        case "aws:ecr/repository:Repository":
+            state.registryId = MOCK_ACCOUNT_ID;
+            state.repositoryUrl = `${MOCK_ACCOUNT_ID}.dkr.ecr.${r}.amazonaws.com/${inputs.name}`;
+            state.arn = `arn:aws:ecr:${r}:${MOCK_ACCOUNT_ID}:repository/${inputs.name}`;
+            break;
+        case "aws:iam/role:Role":
+            state.arn = `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${state.name}`;
+            break;
+        case "aws:cloudwatch/logGroup:LogGroup":
+            state.arn = `arn:aws:logs:${r}:${MOCK_ACCOUNT_ID}:log-group:${state.name}`;
+            break;
+        case "aws:kms/key:Key":
+            state.arn = `arn:aws:kms:${r}:${MOCK_ACCOUNT_ID}:key/${name}`;
+            state.keyId = name;
+            break;
+        case "aws:ec2/vpc:Vpc":
+            state.defaultRouteTableId = `${name}-rtb-default`;
+            break;
+    }
+    return state;
+}
+
+let current: MockRun | undefined;
+let last: MockRun | undefined;
+
+// A program that throws rejects several SDK promises at once (the stack's outputs, its URN, …), and an
+// error inside an `apply` surfaces only as an unhandled rejection. Both belong to the run in progress.
+process.on("unhandledRejection", (reason) => {
+    const run = current ?? (last && last.error === reason ? last : undefined);
+    if (!run) {
+        throw reason;
+    }
+    run.fail(reason);
+});
+const providerRegions = new Map<string, string | undefined>();
+
+const mocks: pulumi.runtime.Mocks = {
+    newResource(args: pulumi.runtime.MockResourceArgs) {
+        const region = args.type.startsWith("pulumi:providers:") ? args.inputs.region : regionOf(args.provider);
+        return { id: `${args.name}-id`, state: computedState(args.type, args.name, args.inputs, region) };
+    },
+    call(args: pulumi.runtime.MockCallArgs) {
+        const region = regionOf(args.provider);
+        current?.invokes.push({ token: args.token, args: args.inputs, region });
+        const fixture = INVOKE_FIXTURES[args.token];
+        if (!fixture) {
+            throw new Error(`no invoke fixture for ${args.token}; add one in plan/fixtures.ts`);
+        }
+        return fixture(args.inputs, region);
+    },
+};
+
+function regionOf(providerRef: string | undefined): string | undefined {
+    if (!providerRef) {
+        return undefined;
+    }
+    return providerRegions.get(providerRef.split("::").slice(0, -1).join("::"));
+}
+
+/** Wraps the SDK's MockMonitor so that every RegisterResource request is recorded in full. */
+function recordRegistrations(): void {
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+        const run = current;
+        const inputs = pulumi.runtime.deserializeProperties(req.getObject());
+        return register(req, (err: any, resp: any) => {
+            if (!err && resp && run) {
+                const urn: string = resp.getUrn();
+                const type: string = req.getType();
+                const provider: string | undefined = req.getProvider() || undefined;
+                const awsProvider: string | undefined = req.getProvidersMap().get("aws") || undefined;
+                const providerUrn = (provider ?? awsProvider)?.split("::").slice(0, -1).join("::");
+                if (type.startsWith("pulumi:providers:")) {
+                    providerRegions.set(urn, inputs.region);
+                }
+                run.resources.push({
+                    type,
+                    name: req.getName(),
+                    urn,
+                    custom: req.getCustom(),
+                    parent: req.getParent() || undefined,
+                    provider,
+                    providerUrn,
+                    region: type.startsWith("pulumi:providers:") ? inputs.region : providerUrn ? providerRegions.get(providerUrn) : undefined,
+                    inputs,
+                    id: resp.getId() || undefined,
+                    protect: req.getProtect(),
+                    retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : false,
+                    deleteBeforeReplace: req.getDeletebeforereplace(),
+                    ignoreChanges: req.getIgnorechangesList(),
+                    dependencies: req.getDependenciesList(),
+                    aliases: req.getAliasesList().map((a: any) => a.getUrn?.() ?? String(a)),
+                    additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                });
+            }
+            callback(err, resp);
+        });
+    };
+}
+
+export interface RunOptions {
+    /** Project name; stack config keys are `<project>:<key>`. @default "aws-containers" */
+    readonly project?: string;
+    /** Stack name. @default "test" */
+    readonly stack?: string;
+    /** Full config map (`project:key` → string value), as `pulumi config` holds it. */
+    readonly config?: { [key: string]: string };
+    /** Run as a preview (outputs of resources unknown). @default false */
+    readonly preview?: boolean;
+}
+
+/**
+ * Runs `program` in Pulumi's mock runtime inside a fresh stack resource and returns every registered
+ * resource. Runs are sequential: one process runs one program at a time.
+ */
+export async function runProgram(program: () => unknown, options: RunOptions = {}): Promise<MockRun> {
+    if (current) {
+        throw new Error("runProgram: another program is still running in this process");
+    }
+    const run = new MockRun();
+    current = run;
+    providerRegions.clear();
+    try {
+        pulumi.runtime.setAllConfig(options.config ?? {}, []);
+        await pulumi.runtime.setMocks(mocks, options.project ?? "aws-containers", options.stack ?? "test", options.preview ?? false);
+        recordRegistrations();
+        try {
+            run.outputs = await pulumi.runtime.runInPulumiStack(async () => (await program()) as any) as Record<string, unknown>;
+        } catch (err) {
+            run.fail(err);
+        }
+        await Promise.race([(pulumi.runtime as any).waitForRPCs(), run.failed]);
+        // Let rejections queued by the last RPCs reach the handler above while this run is current.
+        await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+        last = run;
+        current = undefined;
+    }
+    return run;
+}

@@ -1,0 +1,21 @@
+import { ContainerRegistry, ContainerRegistryArgs } from "../components";
+import { requireSection, StackConfig } from "./config";
+
+/**
+ * The registry stack (DESIGN D4): repositories in the home region, replicated to every workload region,
+ * plus the registry-wide singletons (scanning configuration, replication configuration).
+ */
+export function buildRegistry(cfg: StackConfig) {
+    const section = requireSection<Omit<ContainerRegistryArgs, "homeRegion" | "workloadRegions" | "providerSettings">>(cfg, "registry");
+    const registry = new ContainerRegistry("registry", {
+        ...section,
+        homeRegion: cfg.homeRegion,
+        workloadRegions: cfg.regions,
+        providerSettings: cfg.providers,
+    });
+    return {
+        repositoryUrls: registry.repositoryUrls,
+        registryId: registry.registryId,
+        replicaRegions: registry.replicaRegions,
+    };
+}
