@@ -35,6 +35,7 @@ export function buildEksPlatform(cfg: StackConfig) {
             endpoint: platform.clusterEndpoint,
             kubernetesVersion: platform.kubernetesVersion,
             supportStatus: platform.supportStatus,
+            nativeSidecars: platform.nativeSidecars,
             autoMode: platform.autoMode,
         };
         kubeconfigs[region] = platform.kubeconfig;
