@@ -31,6 +31,20 @@ describe("EKS version calendar (V1)", () => {
     });
 });
 
+describe("EksPlatform on a version in extended support", () => {
+    it("V1: accepts a version past standard but within extended support and reports it as extended", async () => {
+        const run = await runProgram(() => {
+            const providers = createRegionalProviders("aws", ["us-east-1"]);
+            const platform = new EksPlatform("old", { ...BASE, kubernetesVersion: "1.31", extendedSupport: true }, { provider: providers["us-east-1"] });
+            return { supportStatus: platform.supportStatus, nativeSidecars: platform.nativeSidecars };
+        });
+        assert.equal(run.error, undefined, String(run.error));
+        assert.deepEqual(run.outputs, { supportStatus: "extended", nativeSidecars: true });
+        const cluster = run.ofType("aws:eks/cluster:Cluster")[0];
+        assert.deepEqual([cluster.inputs.version, cluster.inputs.upgradePolicy], ["1.31", { supportType: "EXTENDED" }]);
+    });
+});
+
 describe("EksPlatform argument errors (nothing registered)", () => {
     it("V1: rejects a version past extended support, naming the end day and the supported versions", async () => {
         const run = await runPlatform({ kubernetesVersion: "1.29" });
