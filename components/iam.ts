@@ -43,9 +43,20 @@ export function createServiceRole(
     if (args.inline && args.inline.Statement.length > 0) {
         new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyJson(args.inline) }, { parent });
     }
-    // Keyed by a stable short name so reordering the map never replaces an attachment.
-    for (const [key, arn] of Object.entries(args.managedPolicies ?? {})) {
-        new aws.iam.RolePolicyAttachment(`${name}-${key}`, { role: role.name, policyArn: arn }, { parent });
-    }
+    attachManagedPolicies(name, role, args.managedPolicies ?? {}, parent);
     return role;
+}
+
+/**
+ * Attaches managed policies to `role`, keyed by a stable short name so reordering the map never replaces an
+ * attachment. Returned so that a resource which needs the permissions in place can depend on them.
+ */
+export function attachManagedPolicies(
+    name: string,
+    role: aws.iam.Role,
+    policies: { [key: string]: pulumi.Input<string> },
+    parent: pulumi.Resource,
+): aws.iam.RolePolicyAttachment[] {
+    return Object.entries(policies).map(([key, arn]) =>
+        new aws.iam.RolePolicyAttachment(`${name}-${key}`, { role: role.name, policyArn: arn }, { parent }));
 }

@@ -1,3 +1,4 @@
+export { EksPlatform, EksPlatformArgs, EKS_VERSION_CALENDAR, NodeGroupSpec, NodePoolSpec, SpotNodeGroupSpec, supportStatus } from "./eks";
 export { ContainerRegistry, ContainerRegistryArgs, RepositorySpec, ReplicationAccount, repositoryUri } from "./registry";
 export { RegionalNetwork, RegionalNetworkArgs } from "./network";
 export { COMMERCIAL_REGIONS, ProviderSettings, createRegionalProviders } from "./regions";

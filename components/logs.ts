@@ -53,10 +53,11 @@ export function createLogsKey(name: string, ctx: AwsContext, parent: pulumi.Reso
 /** A log group encrypted with `kmsKeyArn`, kept when removed from the program (DESIGN D9). */
 export function createLogGroup(
     name: string,
-    args: { retentionInDays: number; kmsKeyArn: pulumi.Input<string>; namePrefix?: string },
+    args: { retentionInDays: number; kmsKeyArn: pulumi.Input<string>; namePrefix?: string; logGroupName?: pulumi.Input<string> },
     parent: pulumi.Resource,
 ): aws.cloudwatch.LogGroup {
     return new aws.cloudwatch.LogGroup(name, {
+        name: args.logGroupName,
         namePrefix: args.namePrefix,
         retentionInDays: args.retentionInDays,
         kmsKeyId: args.kmsKeyArn,

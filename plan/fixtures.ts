@@ -59,6 +59,36 @@ export const INVOKE_FIXTURES: { [token: string]: InvokeHandler } = {
     },
 };
 
+/**
+ * Default add-on version per Kubernetes minor, in EKS's `v<upstream>-eksbuild.<n>` format (what
+ * DescribeAddonVersions marks `defaultVersion`). Rows up to 1.33/1.34 follow the AWS user guide's tables
+ * (managing-coredns.adoc, managing-kube-proxy.adoc); newer rows are illustrative values in the same format.
+ */
+const ADDON_DEFAULT_VERSIONS: { [addon: string]: (minor: number) => string } = {
+    "vpc-cni": (m) => (m >= 33 ? "v1.20.4-eksbuild.2" : "v1.19.6-eksbuild.7"),
+    "kube-proxy": (m) => (m === 34 ? "v1.34.0-eksbuild.5" : `v1.${m}.0-eksbuild.2`),
+    "coredns": (m) => (m >= 35 ? "v1.13.1-eksbuild.1" : m >= 33 ? "v1.12.3-eksbuild.1" : "v1.11.4-eksbuild.22"),
+    "eks-pod-identity-agent": () => "v1.3.9-eksbuild.3",
+    "aws-ebs-csi-driver": () => "v1.51.1-eksbuild.1",
+    "amazon-cloudwatch-observability": () => "v4.6.0-eksbuild.1",
+};
+
+addInvokeFixtures({
+    "aws:eks/getAddonVersion:getAddonVersion": (args, region) => {
+        const r = requireRegion(region, "getAddonVersion");
+        const version = ADDON_DEFAULT_VERSIONS[args.addonName];
+        const minor = /^1\.(\d+)$/.exec(String(args.kubernetesVersion))?.[1];
+        if (!version || !minor) {
+            // What DescribeAddonVersions answers for an unknown add-on or version: nothing to pick.
+            throw new Error(`getAddonVersion: no versions of add-on ${args.addonName} for Kubernetes ${args.kubernetesVersion}`);
+        }
+        return {
+            id: args.addonName, addonName: args.addonName, kubernetesVersion: args.kubernetesVersion,
+            mostRecent: args.mostRecent ?? false, region: r, version: version(Number(minor)),
+        };
+    },
+});
+
 function requireRegion(region: string | undefined, call: string): string {
     if (!region) {
         throw new Error(`${call} was called without a regional provider: pass { parent } or { provider } (DESIGN D2)`);

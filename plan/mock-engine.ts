@@ -112,8 +112,41 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
         case "aws:ec2/vpc:Vpc":
             state.defaultRouteTableId = `${name}-rtb-default`;
             break;
+        case "aws:eks/cluster:Cluster": {
+            // The shapes DescribeCluster returns: a regional API endpoint, the CA bundle, the OIDC issuer.
+            const id = hexId(state.name, 32).toUpperCase();
+            state.arn = `arn:aws:eks:${r}:${MOCK_ACCOUNT_ID}:cluster/${state.name}`;
+            state.endpoint = `https://${id}.gr7.${r}.eks.amazonaws.com`;
+            state.certificateAuthority = { data: Buffer.from(`-----BEGIN CERTIFICATE-----\n${id}\n-----END CERTIFICATE-----\n`).toString("base64") };
+            state.identities = [{ oidcs: [{ issuer: `https://oidc.eks.${r}.amazonaws.com/id/${id}` }] }];
+            state.vpcConfig = { ...inputs.vpcConfig, clusterSecurityGroupId: `sg-${hexId(`${state.name}-cluster-sg`, 17)}`, vpcId: "vpc-0example" };
+            state.platformVersion = "eks.1";
+            state.status = "ACTIVE";
+            break;
+        }
+        case "aws:sqs/queue:Queue":
+            state.arn = `arn:aws:sqs:${r}:${MOCK_ACCOUNT_ID}:${state.name}`;
+            state.url = `https://sqs.${r}.amazonaws.com/${MOCK_ACCOUNT_ID}/${state.name}`;
+            break;
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            state.latestVersion = 1;
+            state.defaultVersion = 1;
+            break;
     }
     return state;
+}
+
+/** A stable hex string derived from `seed`, for IDs that AWS generates. */
+function hexId(seed: string, length: number): string {
+    let out = "";
+    for (let i = 0; out.length < length; i++) {
+        let h = 2166136261 ^ i;
+        for (const ch of seed) {
+            h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+        }
+        out += (h >>> 0).toString(16).padStart(8, "0");
+    }
+    return out.slice(0, length);
 }
 
 let current: MockRun | undefined;

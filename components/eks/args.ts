@@ -1,0 +1,278 @@
+import * as pulumi from "@pulumi/pulumi";
+import { LOG_RETENTION_DAYS } from "../logs";
+import { ArgumentErrors, isKnown, show } from "../validation";
+import { compareVersions, EKS_FEATURE_MINIMUMS, EKS_VERSION_CALENDAR, supportedVersions, supportStatus, today, VersionVerdict } from "./versions";
+
+/** Node operating systems for managed node groups and Karpenter (checklist C14). */
+export const NODE_OS = ["BOTTLEROCKET", "AL2023"] as const;
+/** CPU architectures of the managed node groups (checklist C9). */
+export const NODE_ARCHITECTURES = ["arm64", "x86_64"] as const;
+
+/** A managed node group's size and instance types. */
+export interface NodeGroupSpec {
+    /** Instance types, all of the group's architecture. @default ["m7g.large", "m6g.large"] for arm64, ["m7i.large", "m6i.large"] for x86_64 */
+    readonly instanceTypes?: string[];
+    /** @default 3 (system), 0 (spot) */
+    readonly minSize?: number;
+    /** @default 6 (system), 10 (spot) */
+    readonly maxSize?: number;
+    /** @default minSize */
+    readonly desiredSize?: number;
+    /** Root (AL2023) or data (Bottlerocket) volume size in GiB. @default 50 */
+    readonly diskSizeGiB?: number;
+}
+
+export interface SpotNodeGroupSpec extends NodeGroupSpec {
+    /** Create a Spot group, tainted `capacity=spot:NoSchedule`, for non-critical work that tolerates it. @default false */
+    readonly enabled?: boolean;
+}
+
+/** The Karpenter NodePool (or, in Auto Mode, the custom NodePool) the platform creates. */
+export interface NodePoolSpec {
+    /** `kubernetes.io/arch` values. @default ["arm64", "amd64"] */
+    readonly architectures?: string[];
+    /** `karpenter.sh/capacity-type` values. @default ["spot", "on-demand"] */
+    readonly capacityTypes?: string[];
+    /** Instance categories. @default ["c", "m", "r"] */
+    readonly instanceCategories?: string[];
+    /** Total vCPU the pool may launch. @default 1000 */
+    readonly cpuLimit?: number;
+    /** Total memory the pool may launch, in GiB. @default 4000 */
+    readonly memoryLimitGiB?: number;
+    /** Node lifetime before replacement, a Go duration; Auto Mode allows at most 21 days. @default "720h" (30 days), "336h" in Auto Mode */
+    readonly expireAfter?: string;
+    /** How long a node must be empty or underused before consolidation. @default "1m" */
+    readonly consolidateAfter?: string;
+}
+
+export interface EksPlatformArgs {
+    /** VPC of the cluster. */
+    readonly vpcId: pulumi.Input<string>;
+    /** Private subnets for the control plane ENIs, node groups and Karpenter nodes, one per AZ. */
+    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Availability zone of each subnet, in the same order (for example `RegionalNetwork.availabilityZones`).
+     * Must name at least 2 distinct zones (checklist C15); 3 recommended.
+     */
+    readonly subnetAvailabilityZones: pulumi.Input<string[]>;
+    /** Physical cluster name. @default the component name */
+    readonly clusterName?: string;
+    /** Kubernetes version, "1.NN"; must be in support on `supportCheckDate` (checklist V1). @default "1.35" */
+    readonly kubernetesVersion?: string;
+    /** Day of the support check, YYYY-MM-DD. @default today (UTC) */
+    readonly supportCheckDate?: string;
+    /** Allow the cluster into paid extended support instead of being upgraded when standard support ends. @default false */
+    readonly extendedSupport?: boolean;
+    /** IAM role ARNs given cluster-admin through access entries (not the identity that deploys: it already is). @default [] */
+    readonly adminRoleArns?: pulumi.Input<string>[];
+    /** CIDRs allowed to reach a public API endpoint; empty keeps the endpoint private only. @default [] */
+    readonly publicAccessCidrs?: string[];
+    /** Protect the cluster from deletion. @default true */
+    readonly deletionProtection?: boolean;
+    /** Control-plane log retention in days (a CloudWatch Logs value). @default 90 */
+    readonly logRetentionInDays?: number;
+    /** EKS Auto Mode: AWS runs compute, networking, storage and load balancing (checklist C6). @default false */
+    readonly autoMode?: boolean;
+    /** Install Karpenter (checklist C12, V2). Not with Auto Mode, which runs its own. @default true unless `autoMode` */
+    readonly karpenter?: boolean;
+    /** Node OS, "BOTTLEROCKET" or "AL2023" (checklist C14). @default "BOTTLEROCKET" */
+    readonly nodeOs?: string;
+    /** Architecture of the managed node groups, "arm64" or "x86_64" (checklist C9). @default "arm64" */
+    readonly nodeArchitecture?: string;
+    /** The on-demand system node group (not with Auto Mode). */
+    readonly systemNodeGroup?: NodeGroupSpec;
+    /** An optional Spot node group (not with Auto Mode). */
+    readonly spotNodeGroup?: SpotNodeGroupSpec;
+    /** The default NodePool of Karpenter, or the custom NodePool in Auto Mode. */
+    readonly nodePool?: NodePoolSpec;
+    /** AMI version in Karpenter's EC2NodeClass alias (`bottlerocket@<version>`); pin it in production. @default "latest" */
+    readonly karpenterAmiVersion?: string;
+    /** Install the AWS Load Balancer Controller (Auto Mode has load balancing built in). @default true unless `autoMode` */
+    readonly loadBalancerController?: boolean;
+    /** Install External Secrets Operator. @default true */
+    readonly externalSecrets?: boolean;
+    /** Secrets Manager name prefix External Secrets may read. @default "<clusterName>/" */
+    readonly secretsPrefix?: string;
+    /** Install Argo CD for GitOps. @default false */
+    readonly argoCd?: boolean;
+}
+
+export interface ResolvedNodeGroup {
+    instanceTypes: string[];
+    minSize: number;
+    maxSize: number;
+    desiredSize: number;
+    diskSizeGiB: number;
+}
+
+export interface ResolvedNodePool {
+    architectures: string[];
+    capacityTypes: string[];
+    instanceCategories: string[];
+    cpuLimit: number;
+    memoryLimitGiB: number;
+    expireAfter: string;
+    consolidateAfter: string;
+}
+
+export interface ResolvedEksArgs {
+    vpcId: pulumi.Input<string>;
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    zones: pulumi.Output<string[]>;
+    clusterName: string;
+    version: string;
+    verdict: VersionVerdict;
+    checkDate: string;
+    extendedSupport: boolean;
+    adminRoleArns: pulumi.Input<string>[];
+    publicAccessCidrs: string[];
+    deletionProtection: boolean;
+    logRetentionInDays: number;
+    autoMode: boolean;
+    karpenter: boolean;
+    nodeOs: (typeof NODE_OS)[number];
+    nodeArchitecture: (typeof NODE_ARCHITECTURES)[number];
+    systemNodeGroup?: ResolvedNodeGroup;
+    spotNodeGroup?: ResolvedNodeGroup;
+    nodePool: ResolvedNodePool;
+    karpenterAmiVersion: string;
+    loadBalancerController: boolean;
+    externalSecrets: boolean;
+    secretsPrefix: string;
+    argoCd: boolean;
+}
+
+const DEFAULT_INSTANCE_TYPES = { arm64: ["m7g.large", "m6g.large"], x86_64: ["m7i.large", "m6i.large"] };
+
+function nodeGroup(errors: ArgumentErrors, property: string, spec: NodeGroupSpec, arch: "arm64" | "x86_64", minDefault: number, maxDefault: number): ResolvedNodeGroup {
+    const minSize = spec.minSize ?? minDefault;
+    const maxSize = spec.maxSize ?? Math.max(maxDefault, minSize);
+    const desiredSize = spec.desiredSize ?? minSize;
+    const diskSizeGiB = spec.diskSizeGiB ?? 50;
+    errors.require(Number.isInteger(minSize) && minSize >= 0, `${property}.minSize`, `${show(minSize)} is not a whole number ≥ 0`);
+    errors.require(Number.isInteger(maxSize) && maxSize >= 1, `${property}.maxSize`, `${show(maxSize)} is not a whole number ≥ 1`);
+    errors.require(minSize <= maxSize, `${property}.minSize`, `${show(minSize)} is above maxSize ${show(maxSize)}; minSize must be ≤ maxSize`);
+    errors.require(desiredSize >= minSize && desiredSize <= maxSize, `${property}.desiredSize`,
+        `${show(desiredSize)} is outside minSize..maxSize (${minSize}..${maxSize})`);
+    errors.require(Number.isInteger(diskSizeGiB) && diskSizeGiB >= 20 && diskSizeGiB <= 16384, `${property}.diskSizeGiB`,
+        `${show(diskSizeGiB)} is not a gp3 size from 20 to 16384 GiB`);
+    const instanceTypes = spec.instanceTypes ?? DEFAULT_INSTANCE_TYPES[arch];
+    errors.require(instanceTypes.length > 0, `${property}.instanceTypes`, "is empty; give at least one instance type");
+    return { instanceTypes: [...instanceTypes], minSize, maxSize, desiredSize, diskSizeGiB };
+}
+
+function nodePool(errors: ArgumentErrors, spec: NodePoolSpec, autoMode: boolean): ResolvedNodePool {
+    const pool: ResolvedNodePool = {
+        architectures: spec.architectures ?? ["arm64", "amd64"],
+        capacityTypes: spec.capacityTypes ?? ["spot", "on-demand"],
+        instanceCategories: spec.instanceCategories ?? ["c", "m", "r"],
+        cpuLimit: spec.cpuLimit ?? 1000,
+        memoryLimitGiB: spec.memoryLimitGiB ?? 4000,
+        // Auto Mode replaces nodes after 21 days at most and defaults to 336h (AWS automode.adoc, create-node-pool.adoc).
+        expireAfter: spec.expireAfter ?? (autoMode ? "336h" : "720h"),
+        consolidateAfter: spec.consolidateAfter ?? "1m",
+    };
+    pool.architectures.forEach((v, i) => errors.require(["arm64", "amd64"].includes(v), `nodePool.architectures[${i}]`,
+        `${show(v)} is not a kubernetes.io/arch value; allowed: arm64, amd64`));
+    pool.capacityTypes.forEach((v, i) => errors.require(["spot", "on-demand"].includes(v), `nodePool.capacityTypes[${i}]`,
+        `${show(v)} is not a capacity type; allowed: spot, on-demand`));
+    errors.require(pool.architectures.length > 0, "nodePool.architectures", "is empty; allow arm64, amd64 or both");
+    errors.require(pool.capacityTypes.length > 0, "nodePool.capacityTypes", "is empty; allow spot, on-demand or both");
+    errors.require(pool.cpuLimit > 0, "nodePool.cpuLimit", `${show(pool.cpuLimit)} must be above 0`);
+    errors.require(pool.memoryLimitGiB > 0, "nodePool.memoryLimitGiB", `${show(pool.memoryLimitGiB)} must be above 0`);
+    for (const key of ["expireAfter", "consolidateAfter"] as const) {
+        errors.require(/^(\d+(h|m|s))+$|^Never$/.test(pool[key]), `nodePool.${key}`, `${show(pool[key])} is not a duration such as "720h", "1m" or "Never"`);
+    }
+    const hours = /^(\d+)h$/.exec(pool.expireAfter);
+    errors.require(!autoMode || (hours !== null && Number(hours[1]) <= 504), "nodePool.expireAfter",
+        `${show(pool.expireAfter)} is beyond Auto Mode's 21-day node lifetime; give whole hours up to "504h"`);
+    return pool;
+}
+
+/** Zones must name at least two distinct AZs; checked now when known, at deployment otherwise. */
+function checkZones(errors: ArgumentErrors, zones: string[]): void {
+    const distinct = [...new Set(zones)];
+    errors.require(distinct.length >= 2, "subnetAvailabilityZones",
+        `${show(zones)} spans ${distinct.length} availability zone${distinct.length === 1 ? "" : "s"}; give subnets in at least 2 zones (3 recommended, checklist C15)`);
+}
+
+/** Resolves every default and validates, before any child exists. */
+export function resolveEksArgs(name: string, args: EksPlatformArgs): ResolvedEksArgs {
+    const errors = new ArgumentErrors("EksPlatform");
+    const checkDate = args.supportCheckDate ?? today();
+    const version = args.kubernetesVersion ?? "1.35";
+    const autoMode = args.autoMode ?? false;
+    const karpenter = args.karpenter ?? !autoMode;
+    const nodeOs = args.nodeOs ?? "BOTTLEROCKET";
+    const nodeArchitecture = args.nodeArchitecture ?? "arm64";
+    const logRetentionInDays = args.logRetentionInDays ?? 90;
+    const clusterName = args.clusterName ?? name;
+
+    errors.require(/^\d{4}-\d{2}-\d{2}$/.test(checkDate) && !Number.isNaN(Date.parse(checkDate)), "supportCheckDate",
+        `${show(checkDate)} is not a date; use YYYY-MM-DD`);
+    const verdict = supportStatus(version, checkDate);
+    errors.require(verdict !== undefined, "kubernetesVersion",
+        `${show(version)} is not in the EKS version calendar; allowed: ${EKS_VERSION_CALENDAR.map((r) => r.version).join(", ")}`);
+    errors.require(verdict?.status !== "unsupported", "kubernetesVersion",
+        `${show(version)} left extended support on ${verdict?.row.endOfExtendedSupport} (checked on ${checkDate}); ` +
+        `supported on that day: ${supportedVersions(checkDate).join(", ")} (checklist V1)`);
+    errors.require(!autoMode || !args.karpenter, "karpenter",
+        `${show(true)} together with autoMode; Auto Mode runs its own managed Karpenter, so leave karpenter unset or false`);
+    errors.require(!autoMode || (args.systemNodeGroup === undefined && !args.spotNodeGroup?.enabled), autoMode && args.systemNodeGroup ? "systemNodeGroup" : "spotNodeGroup",
+        "is set together with autoMode; Auto Mode replaces managed node groups, remove it");
+    errors.require(!autoMode || !args.loadBalancerController, "loadBalancerController",
+        `${show(true)} together with autoMode; Auto Mode has load balancing built in`);
+    errors.require(!autoMode || verdict === undefined || compareVersions(version, EKS_FEATURE_MINIMUMS.autoMode) >= 0, "kubernetesVersion",
+        `${show(version)} is too old for Auto Mode; it needs ${EKS_FEATURE_MINIMUMS.autoMode} or later`);
+    errors.require((NODE_OS as readonly string[]).includes(nodeOs), "nodeOs", `${show(nodeOs)} is not a node OS; allowed: ${NODE_OS.join(", ")}`);
+    errors.require((NODE_ARCHITECTURES as readonly string[]).includes(nodeArchitecture), "nodeArchitecture",
+        `${show(nodeArchitecture)} is not an architecture; allowed: ${NODE_ARCHITECTURES.join(", ")}`);
+    errors.require(LOG_RETENTION_DAYS.includes(logRetentionInDays), "logRetentionInDays",
+        `${show(logRetentionInDays)} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
+    errors.require(/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(clusterName), "clusterName",
+        `${show(clusterName)} is not a cluster name: 1–100 letters, digits, hyphens and underscores, starting with a letter or digit`);
+    (args.publicAccessCidrs ?? []).forEach((cidr, i) => errors.require(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr) && cidr !== "0.0.0.0/0",
+        `publicAccessCidrs[${i}]`, `${show(cidr)} is not an IPv4 CIDR narrower than 0.0.0.0/0; list the networks that administer the cluster`));
+    if (isKnown(args.subnetAvailabilityZones)) {
+        checkZones(errors, args.subnetAvailabilityZones);
+    }
+
+    const arch = nodeArchitecture === "x86_64" ? "x86_64" : "arm64";
+    const systemNodeGroup = autoMode ? undefined : nodeGroup(errors, "systemNodeGroup", args.systemNodeGroup ?? {}, arch, 3, 6);
+    const spotNodeGroup = !autoMode && args.spotNodeGroup?.enabled ? nodeGroup(errors, "spotNodeGroup", args.spotNodeGroup, arch, 0, 10) : undefined;
+    const pool = nodePool(errors, args.nodePool ?? {}, autoMode);
+    errors.throwIfAny();
+
+    return {
+        vpcId: args.vpcId,
+        subnetIds: args.subnetIds,
+        // Known zones were checked above; zones from an Output are checked when they resolve.
+        zones: pulumi.output(args.subnetAvailabilityZones).apply((zones) => {
+            const late = new ArgumentErrors(`EksPlatform ${name}`);
+            checkZones(late, zones);
+            late.throwIfAny();
+            return [...new Set(zones)];
+        }),
+        clusterName,
+        version,
+        verdict: verdict!,
+        checkDate,
+        extendedSupport: args.extendedSupport ?? false,
+        adminRoleArns: args.adminRoleArns ?? [],
+        publicAccessCidrs: args.publicAccessCidrs ?? [],
+        deletionProtection: args.deletionProtection ?? true,
+        logRetentionInDays,
+        autoMode,
+        karpenter,
+        nodeOs: nodeOs as ResolvedEksArgs["nodeOs"],
+        nodeArchitecture: arch,
+        systemNodeGroup,
+        spotNodeGroup,
+        nodePool: pool,
+        karpenterAmiVersion: args.karpenterAmiVersion ?? "latest",
+        loadBalancerController: args.loadBalancerController ?? !autoMode,
+        externalSecrets: args.externalSecrets ?? true,
+        secretsPrefix: args.secretsPrefix ?? `${clusterName}/`,
+        argoCd: args.argoCd ?? false,
+    };
+}
