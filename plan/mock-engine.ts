@@ -186,9 +186,25 @@ function regionOf(providerRef: string | undefined): string | undefined {
     return providerRegions.get(providerRef.split("::").slice(0, -1).join("::"));
 }
 
+/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>`, as the Pulumi engine forms it. */
+export function engineUrn(parent: string | undefined, type: string, name: string): string {
+    let qualified = type;
+    if (parent) {
+        const parentQualified = parent.split("::")[2];
+        if (parentQualified !== "pulumi:pulumi:Stack") {
+            qualified = `${parentQualified}$${type}`;
+        }
+    }
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+}
+
 /** Wraps the SDK's MockMonitor so that every RegisterResource request is recorded in full. */
 function recordRegistrations(): void {
     const monitor = pulumi.runtime.getMonitor() as any;
+    // The SDK's MockMonitor qualifies a type with its parent's last type segment only, and with the
+    // root stack's type; the engine uses the parent's whole qualified type and leaves out the root
+    // stack. Use the engine's form so URNs here match those `pulumi preview` shows and policies see.
+    monitor.newUrn = (parent: string, type: string, name: string) => engineUrn(parent, type, name);
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
         const run = current;

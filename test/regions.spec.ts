@@ -40,3 +40,17 @@ describe("regions (DESIGN D2)", () => {
         assert.deepEqual(bad.ofType("pulumi:providers:aws"), []);
     });
 });
+
+describe("mock engine URNs", () => {
+    it("qualify a child's type with its parent's whole type chain, leaving out the root stack, as the engine does", async () => {
+        const { RegionalNetwork } = await import("../components/network");
+        const run = await runProgram(() => {
+            const p = createRegionalProviders("aws", ["eu-west-1"]);
+            new RegionalNetwork("n", { azCount: 2 }, { provider: p["eu-west-1"] });
+        }, { stack: "dev" });
+        assert.equal(run.named("n", "aws-containers:network:RegionalNetwork").urn,
+            "urn:pulumi:dev::aws-containers::aws-containers:network:RegionalNetwork::n");
+        assert.equal(run.named("n-flow-logs-policy").urn,
+            "urn:pulumi:dev::aws-containers::aws-containers:network:RegionalNetwork$aws:iam/rolePolicy:RolePolicy::n-flow-logs-policy");
+    });
+});
