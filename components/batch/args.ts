@@ -49,6 +49,8 @@ export interface QueueWorkerArgs {
      * Target messages waiting per running task. @default floor(acceptableLatencySeconds / processingTimeSeconds), at least 1
      */
     readonly targetBacklogPerTask?: number;
+    /** Managed policies for the worker's task role, beyond consuming its own queue. @default [] */
+    readonly taskRoleManagedPolicyArns?: pulumi.Input<string>[];
 }
 
 /** One stage of the pipeline: a Map state that runs one ECS task per item. */
@@ -69,6 +71,10 @@ export interface PipelineStageArgs {
     readonly retries?: number;
     /** Longest run of one task before Step Functions stops waiting, in seconds. @default 3600 */
     readonly timeoutSeconds?: number;
+    /** IAM policy document (JSON) for what the stage's task may do. @default none: no permissions */
+    readonly taskRolePolicy?: pulumi.Input<string>;
+    /** Managed policies for the stage's task role. @default [] */
+    readonly taskRoleManagedPolicyArns?: pulumi.Input<string>[];
 }
 
 export interface QueueBatchArgs {
@@ -120,6 +126,7 @@ export interface ResolvedWorker {
     maxTasks: number;
     onDemandBase: number;
     targetBacklogPerTask: number;
+    taskRoleManagedPolicyArns: pulumi.Input<string>[];
 }
 
 export interface ResolvedStage {
@@ -131,6 +138,8 @@ export interface ResolvedStage {
     maxConcurrency: number;
     retries: number;
     timeoutSeconds: number;
+    taskRolePolicy?: pulumi.Input<string>;
+    taskRoleManagedPolicyArns: pulumi.Input<string>[];
 }
 
 export interface ResolvedQueueBatchArgs {
@@ -241,6 +250,7 @@ function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, error
         maxTasks,
         onDemandBase,
         targetBacklogPerTask: target,
+        taskRoleManagedPolicyArns: w.taskRoleManagedPolicyArns ?? [],
     };
 }
 
@@ -261,6 +271,8 @@ function resolveStages(stages: PipelineStageArgs[] | undefined, errors: Argument
             maxConcurrency: s.maxConcurrency ?? 10,
             retries: s.retries ?? 2,
             timeoutSeconds: s.timeoutSeconds ?? 3600,
+            taskRolePolicy: s.taskRolePolicy,
+            taskRoleManagedPolicyArns: s.taskRoleManagedPolicyArns ?? [],
         };
         errors.require(typeof s.name === "string" && STAGE_NAME_RE.test(s.name), `${p}name`,
             `${show(s.name)} is not a stage name: lowercase letters and digits, starting with a letter, up to 30 characters`);

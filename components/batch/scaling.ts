@@ -1,9 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+/** The scalable target of the worker service (`ecs:service:DesiredCount`), as the ECS service block registers it. */
+export interface ScalableTarget {
+    resourceId: pulumi.Input<string>;
+    scalableDimension: pulumi.Input<string>;
+    serviceNamespace: pulumi.Input<string>;
+}
+
 export interface QueueDepthScalingSettings {
-    /** Application Auto Scaling target of the worker service (`ecs:service:DesiredCount`). */
-    target: aws.appautoscaling.Target;
+    target: ScalableTarget;
     clusterName: pulumi.Input<string>;
     serviceName: pulumi.Input<string>;
     queueName: pulumi.Input<string>;
