@@ -1,3 +1,4 @@
 export { ContainerRegistry, ContainerRegistryArgs, RepositorySpec, ReplicationAccount, repositoryUri } from "./registry";
 export { RegionalNetwork, RegionalNetworkArgs } from "./network";
 export { COMMERCIAL_REGIONS, ProviderSettings, createRegionalProviders } from "./regions";
+export * from "./ecs";
