@@ -2,3 +2,4 @@ export { ContainerRegistry, ContainerRegistryArgs, RepositorySpec, ReplicationAc
 export { RegionalNetwork, RegionalNetworkArgs } from "./network";
 export { COMMERCIAL_REGIONS, ProviderSettings, createRegionalProviders } from "./regions";
 export * from "./ecs";
+export { PipelineStageArgs, QueueBatch, QueueBatchArgs, QueueWorkerArgs } from "./batch";

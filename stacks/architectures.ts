@@ -1,9 +1,11 @@
 import { ArchitectureName, StackConfig } from "./config";
 import { buildRegistry } from "./registry";
+import { buildSqsBatch } from "./sqs-batch";
 
 type Builder = (cfg: StackConfig) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 /** One builder per architecture; an architecture that is not built yet says so instead of guessing. */
 export const BUILDERS: { [A in ArchitectureName]?: Builder } = {
     "registry": buildRegistry,
+    "sqs-batch": buildSqsBatch,
 };

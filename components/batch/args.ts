@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkFargateSize } from "../ecs";
 import { LOG_RETENTION_DAYS } from "../logs";
 import { ArgumentErrors, duplicates, show } from "../validation";
 
@@ -163,7 +164,7 @@ export interface ResolvedQueueBatchArgs {
 const isInt = (v: number, min: number, max = Number.MAX_SAFE_INTEGER) => Number.isInteger(v) && v >= min && v <= max;
 
 /** Resolves every default of QueueBatch and validates, throwing before any child exists. */
-export function resolveQueueBatchArgs(args: QueueBatchArgs, checkTaskSize: TaskSizeCheck = () => undefined): ResolvedQueueBatchArgs {
+export function resolveQueueBatchArgs(args: QueueBatchArgs): ResolvedQueueBatchArgs {
     const errors = new ArgumentErrors("QueueBatch");
     const processing = args.processingTimeSeconds ?? 60;
     const visibility = args.visibilityTimeoutSeconds ?? Math.min(SQS_MAX_VISIBILITY_TIMEOUT, processing * 2);
@@ -193,8 +194,8 @@ export function resolveQueueBatchArgs(args: QueueBatchArgs, checkTaskSize: TaskS
     errors.require(LOG_RETENTION_DAYS.includes(logRetention), "logRetentionInDays",
         `${show(logRetention)} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
 
-    const worker = resolveWorker(args.worker, processing, errors, checkTaskSize);
-    const stages = resolveStages(args.stages, errors, checkTaskSize);
+    const worker = resolveWorker(args.worker, processing, errors);
+    const stages = resolveStages(args.stages, errors);
     errors.throwIfAny();
     return {
         vpcId: args.vpcId,
@@ -215,10 +216,7 @@ export function resolveQueueBatchArgs(args: QueueBatchArgs, checkTaskSize: TaskS
     };
 }
 
-/** Validates a task's CPU/memory pair; the ECS building blocks provide the Fargate table. */
-export type TaskSizeCheck = (errors: ArgumentErrors, path: string, cpu: number, memory: number) => void;
-
-function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, errors: ArgumentErrors, checkTaskSize: TaskSizeCheck): ResolvedWorker | undefined {
+function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, errors: ArgumentErrors): ResolvedWorker | undefined {
     if (!w) {
         errors.require(false, "worker", "is missing; give at least the worker's image");
         return undefined;
@@ -239,7 +237,7 @@ function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, error
         `${show(onDemandBase)} must be a whole number of tasks from 0 to worker.maxTasks (${maxTasks})`);
     errors.require(isInt(latency, 1), "worker.acceptableLatencySeconds", `${show(latency)} is not a whole number of seconds, 1 or more`);
     errors.require(Number.isFinite(target) && target > 0, "worker.targetBacklogPerTask", `${show(target)} is not a backlog above 0 messages per task`);
-    checkTaskSize(errors, "worker.", cpu, memory);
+    checkFargateSize(errors, "worker.", cpu, memory);
     return {
         image: w.image,
         cpu,
@@ -254,7 +252,7 @@ function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, error
     };
 }
 
-function resolveStages(stages: PipelineStageArgs[] | undefined, errors: ArgumentErrors, checkTaskSize: TaskSizeCheck): ResolvedStage[] {
+function resolveStages(stages: PipelineStageArgs[] | undefined, errors: ArgumentErrors): ResolvedStage[] {
     const list = stages ?? [];
     errors.require(list.length > 0, "stages", `${show(list)} is empty; give at least one pipeline stage`);
     for (const dup of duplicates(list.map((s) => s.name))) {
@@ -282,7 +280,7 @@ function resolveStages(stages: PipelineStageArgs[] | undefined, errors: Argument
         // Step Functions caps a Standard execution at one year; a day per task is already generous.
         errors.require(isInt(stage.timeoutSeconds, 60, 86400), `${p}timeoutSeconds`,
             `${show(stage.timeoutSeconds)} is not a task timeout from 60 to 86400 seconds`);
-        checkTaskSize(errors, p, stage.cpu, stage.memory);
+        checkFargateSize(errors, p, stage.cpu, stage.memory);
         return stage;
     });
 }

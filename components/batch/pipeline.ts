@@ -42,6 +42,7 @@ export interface Pipeline {
  */
 export function pipelineRolePolicy(s: PipelineSettings): PolicyDocument {
     const { partition, region, accountId } = s.ctx;
+    const stageTasks = pulumi.interpolate`arn:${partition}:ecs:${region}:${accountId}:task/${s.clusterName}/*`;
     return {
         Version: "2012-10-17",
         Statement: [
@@ -56,7 +57,16 @@ export function pipelineRolePolicy(s: PipelineSettings): PolicyDocument {
                 Sid: "WaitForStageTasks",
                 Effect: "Allow",
                 Action: ["ecs:DescribeTasks", "ecs:StopTask"],
-                Resource: pulumi.interpolate`arn:${partition}:ecs:${region}:${accountId}:task/${s.clusterName}/*`,
+                Resource: stageTasks,
+            },
+            {
+                // PropagateTags puts the task definition's tags on each task at RunTask, which ECS
+                // authorises as ecs:TagResource (ECS Developer Guide, "Grant permission to tag resources on creation").
+                Sid: "TagStageTasksAtLaunch",
+                Effect: "Allow",
+                Action: "ecs:TagResource",
+                Resource: stageTasks,
+                Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
             },
             {
                 Sid: "SyncEventRule",
