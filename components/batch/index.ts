@@ -43,15 +43,7 @@ export class QueueBatch extends pulumi.ComponentResource {
         const ctx = awsContext(this);
         const logsKmsKeyArn = a.logsKmsKeyArn ?? createLogsKey(`${name}-logs-key`, ctx, this).arn;
 
-        const work = createWorkQueue(name, {
-            visibilityTimeoutSeconds: a.visibilityTimeoutSeconds,
-            maxReceiveCount: a.maxReceiveCount,
-            messageRetentionSeconds: a.messageRetentionSeconds,
-            deadLetterRetentionSeconds: a.deadLetterRetentionSeconds,
-            receiveWaitTimeSeconds: a.receiveWaitTimeSeconds,
-            kmsKeyArn: a.queueKmsKeyArn,
-            alarmActions: a.alarmActions,
-        }, this);
+        const work = createWorkQueue(name, a, this);
 
         // Batch work tolerates interruption, so tasks that name no strategy land on Spot too (C8).
         const cluster = new EcsCluster(`${name}-ecs`, {

@@ -1,17 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ResolvedQueueBatchArgs } from "./args";
 
-/** Settings of the work queue and its dead-letter queue, already validated. */
-export interface WorkQueueSettings {
-    visibilityTimeoutSeconds: number;
-    maxReceiveCount: number;
-    messageRetentionSeconds: number;
-    deadLetterRetentionSeconds: number;
-    receiveWaitTimeSeconds: number;
-    /** Customer managed key; without it both queues use SSE-SQS. */
-    kmsKeyArn?: pulumi.Input<string>;
-    alarmActions: pulumi.Input<string>[];
-}
+/** The resolved component arguments the queues are built from. */
+export type WorkQueueSettings = Pick<ResolvedQueueBatchArgs, "visibilityTimeoutSeconds" | "maxReceiveCount" | "messageRetentionSeconds"
+    | "deadLetterRetentionSeconds" | "receiveWaitTimeSeconds" | "queueKmsKeyArn" | "alarmActions">;
 
 export interface WorkQueue {
     queue: aws.sqs.Queue;
@@ -38,13 +31,13 @@ function encryption(kmsKeyArn: pulumi.Input<string> | undefined): Partial<aws.sq
 export function createWorkQueue(name: string, s: WorkQueueSettings, parent: pulumi.Resource): WorkQueue {
     const deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
         messageRetentionSeconds: s.deadLetterRetentionSeconds,
-        ...encryption(s.kmsKeyArn),
+        ...encryption(s.queueKmsKeyArn),
     }, { parent });
     const queue = new aws.sqs.Queue(`${name}-queue`, {
         visibilityTimeoutSeconds: s.visibilityTimeoutSeconds,
         messageRetentionSeconds: s.messageRetentionSeconds,
         receiveWaitTimeSeconds: s.receiveWaitTimeSeconds,
-        ...encryption(s.kmsKeyArn),
+        ...encryption(s.queueKmsKeyArn),
     }, { parent });
 
     new aws.sqs.RedrivePolicy(`${name}-redrive`, {
