@@ -2,3 +2,5 @@ export { EksPlatform, EksPlatformArgs, EKS_VERSION_CALENDAR, NodeGroupSpec, Node
 export { ContainerRegistry, ContainerRegistryArgs, RepositorySpec, ReplicationAccount, repositoryUri } from "./registry";
 export { RegionalNetwork, RegionalNetworkArgs } from "./network";
 export { COMMERCIAL_REGIONS, ProviderSettings, createRegionalProviders } from "./regions";
+export * from "./ecs";
+export { PipelineStageArgs, QueueBatch, QueueBatchArgs, QueueWorkerArgs } from "./batch";

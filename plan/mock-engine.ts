@@ -109,6 +109,13 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
             state.arn = `arn:aws:kms:${r}:${MOCK_ACCOUNT_ID}:key/${name}`;
             state.keyId = name;
             break;
+        case "aws:sqs/queue:Queue":
+            state.arn = `arn:aws:sqs:${r}:${MOCK_ACCOUNT_ID}:${state.name}`;
+            state.url = `https://sqs.${r}.amazonaws.com/${MOCK_ACCOUNT_ID}/${state.name}`;
+            break;
+        case "aws:sfn/stateMachine:StateMachine":
+            state.arn = `arn:aws:states:${r}:${MOCK_ACCOUNT_ID}:stateMachine:${state.name}`;
+            break;
         case "aws:ec2/vpc:Vpc":
             state.defaultRouteTableId = `${name}-rtb-default`;
             break;

@@ -1,6 +1,7 @@
 import { ArchitectureName, StackConfig } from "./config";
 import { buildEksPlatform } from "./eks-platform";
 import { buildRegistry } from "./registry";
+import { buildSqsBatch } from "./sqs-batch";
 
 type Builder = (cfg: StackConfig) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
@@ -8,4 +9,5 @@ type Builder = (cfg: StackConfig) => Record<string, unknown> | Promise<Record<st
 export const BUILDERS: { [A in ArchitectureName]?: Builder } = {
     "registry": buildRegistry,
     "eks-platform": buildEksPlatform,
+    "sqs-batch": buildSqsBatch,
 };

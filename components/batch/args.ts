@@ -1,0 +1,286 @@
+import * as pulumi from "@pulumi/pulumi";
+import { checkFargateSize } from "../ecs";
+import { LOG_RETENTION_DAYS } from "../logs";
+import { ArgumentErrors, duplicates, show } from "../validation";
+
+/** Upper bounds SQS accepts (SetQueueAttributes): visibility timeout 12 h, retention 14 days, long polling 20 s. */
+export const SQS_MAX_VISIBILITY_TIMEOUT = 43200;
+export const SQS_MIN_RETENTION = 60;
+export const SQS_MAX_RETENTION = 1209600;
+export const SQS_MAX_WAIT_TIME = 20;
+/** `maxReceiveCount` of a redrive policy: 1 to 1,000 (SQS Developer Guide, "Using dead-letter queues"). */
+export const SQS_MAX_RECEIVE_COUNT = 1000;
+/** An INLINE Map state runs at most 40 iterations at once (Step Functions, "Using Map state in Inline mode"). */
+export const INLINE_MAP_MAX_CONCURRENCY = 40;
+/** Step Functions log levels that still log something; "OFF" is not offered. */
+export const PIPELINE_LOG_LEVELS: readonly string[] = ["ALL", "ERROR", "FATAL"];
+/**
+ * Stage names become state names, JSONPath keys (`$.results.<stage>`), container names and resource
+ * names: lowercase letters and digits only, so no quoting is ever needed.
+ */
+const STAGE_NAME_RE = /^[a-z][a-z0-9]{0,29}$/;
+
+/** The long-running worker service that consumes the queue. */
+export interface QueueWorkerArgs {
+    /** Container image of the worker, e.g. an ECR image URI. */
+    readonly image: pulumi.Input<string>;
+    /** Task CPU units (a Fargate size: 256, 512, 1024, 2048, 4096, 8192, 16384). @default 256 */
+    readonly cpu?: number;
+    /** Task memory in MiB, valid with `cpu` on Fargate. @default 512 */
+    readonly memory?: number;
+    /** Command that overrides the image's CMD. */
+    readonly command?: string[];
+    /** Extra environment variables; `QUEUE_URL` is always set to the work queue's URL. */
+    readonly environment?: { [name: string]: pulumi.Input<string> };
+    /** Fewest tasks; 0 lets the service scale in to zero when the queue is empty. @default 0 */
+    readonly minTasks?: number;
+    /** Most tasks. @default 10 */
+    readonly maxTasks?: number;
+    /**
+     * Tasks that always run on on-demand FARGATE (a guaranteed floor that Spot interruptions cannot
+     * take away); the rest run on FARGATE_SPOT. Pair it with `minTasks` of at least this much. @default 0
+     */
+    readonly onDemandBase?: number;
+    /**
+     * Longest time a message may wait in the queue, used with `processingTimeSeconds` to derive the
+     * backlog each task may hold. @default 300
+     */
+    readonly acceptableLatencySeconds?: number;
+    /**
+     * Target messages waiting per running task. @default floor(acceptableLatencySeconds / processingTimeSeconds), at least 1
+     */
+    readonly targetBacklogPerTask?: number;
+    /** Managed policies for the worker's task role, beyond consuming its own queue. @default [] */
+    readonly taskRoleManagedPolicyArns?: pulumi.Input<string>[];
+}
+
+/** One stage of the pipeline: a Map state that runs one ECS task per item. */
+export interface PipelineStageArgs {
+    /** Stage name: lowercase letters and digits, starting with a letter, up to 30 characters. */
+    readonly name: string;
+    /** Container image of the stage's task. */
+    readonly image: pulumi.Input<string>;
+    /** Task CPU units (a Fargate size). @default 256 */
+    readonly cpu?: number;
+    /** Task memory in MiB, valid with `cpu` on Fargate. @default 512 */
+    readonly memory?: number;
+    /** Command that overrides the image's CMD; the item arrives as JSON in the `ITEM` environment variable. */
+    readonly command?: string[];
+    /** Items processed at once, 1 to 40 (inline Map). @default 10 */
+    readonly maxConcurrency?: number;
+    /** Attempts after the first when a task fails or is interrupted (Spot), 0 to 10. @default 2 */
+    readonly retries?: number;
+    /** Longest run of one task before Step Functions stops waiting, in seconds. @default 3600 */
+    readonly timeoutSeconds?: number;
+    /** IAM policy document (JSON) for what the stage's task may do. @default none: no permissions */
+    readonly taskRolePolicy?: pulumi.Input<string>;
+    /** Managed policies for the stage's task role. @default [] */
+    readonly taskRoleManagedPolicyArns?: pulumi.Input<string>[];
+}
+
+export interface QueueBatchArgs {
+    /** VPC of the tasks. */
+    readonly vpcId: pulumi.Input<string>;
+    /** Private subnets for the tasks (no public IPs are assigned), across at least two AZs. */
+    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Declared time the worker needs for one message, in seconds (1 to 43199). @default 60 */
+    readonly processingTimeSeconds?: number;
+    /**
+     * Time a received message stays hidden; must exceed `processingTimeSeconds` so a message is not
+     * handed to a second worker while the first is still on it. @default twice processingTimeSeconds, at most 43200
+     */
+    readonly visibilityTimeoutSeconds?: number;
+    /** Receives before a message moves to the dead-letter queue (1 to 1000). @default 5 */
+    readonly maxReceiveCount?: number;
+    /** Retention of the work queue, in seconds (60 to 1209600). @default 345600 (4 days) */
+    readonly messageRetentionSeconds?: number;
+    /**
+     * Retention of the dead-letter queue, at least that of the work queue: a standard queue keeps a
+     * message's original enqueue time when it is moved. @default 1209600 (14 days, the maximum)
+     */
+    readonly deadLetterRetentionSeconds?: number;
+    /** Long polling wait of the work queue (0 to 20 s). @default 20 */
+    readonly receiveWaitTimeSeconds?: number;
+    /** Customer managed KMS key for both queues. @default SQS-managed server-side encryption (SSE-SQS) */
+    readonly queueKmsKeyArn?: pulumi.Input<string>;
+    /** Actions (e.g. SNS topic ARNs) of the alarm raised when the dead-letter queue holds messages. @default [] */
+    readonly alarmActions?: pulumi.Input<string>[];
+    /** The queue worker service. */
+    readonly worker: QueueWorkerArgs;
+    /** Pipeline stages, run in order by the state machine; at least one. */
+    readonly stages: PipelineStageArgs[];
+    /** Step Functions log level: "ALL", "ERROR" or "FATAL". @default "ERROR" */
+    readonly pipelineLogLevel?: string;
+    /** Retention of the component's log groups (a CloudWatch Logs value). @default 30 */
+    readonly logRetentionInDays?: number;
+    /** KMS key for the log groups. @default a new customer managed key with rotation */
+    readonly logsKmsKeyArn?: pulumi.Input<string>;
+}
+
+export interface ResolvedWorker {
+    image: pulumi.Input<string>;
+    cpu: number;
+    memory: number;
+    command?: string[];
+    environment: { [name: string]: pulumi.Input<string> };
+    minTasks: number;
+    maxTasks: number;
+    onDemandBase: number;
+    targetBacklogPerTask: number;
+    taskRoleManagedPolicyArns: pulumi.Input<string>[];
+}
+
+export interface ResolvedStage {
+    name: string;
+    image: pulumi.Input<string>;
+    cpu: number;
+    memory: number;
+    command?: string[];
+    maxConcurrency: number;
+    retries: number;
+    timeoutSeconds: number;
+    taskRolePolicy?: pulumi.Input<string>;
+    taskRoleManagedPolicyArns: pulumi.Input<string>[];
+}
+
+export interface ResolvedQueueBatchArgs {
+    vpcId: pulumi.Input<string>;
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    processingTimeSeconds: number;
+    visibilityTimeoutSeconds: number;
+    maxReceiveCount: number;
+    messageRetentionSeconds: number;
+    deadLetterRetentionSeconds: number;
+    receiveWaitTimeSeconds: number;
+    queueKmsKeyArn?: pulumi.Input<string>;
+    alarmActions: pulumi.Input<string>[];
+    worker: ResolvedWorker;
+    stages: ResolvedStage[];
+    pipelineLogLevel: string;
+    logRetentionInDays: number;
+    logsKmsKeyArn?: pulumi.Input<string>;
+}
+
+const isInt = (v: number, min: number, max = Number.MAX_SAFE_INTEGER) => Number.isInteger(v) && v >= min && v <= max;
+
+/** Resolves every default of QueueBatch and validates, throwing before any child exists. */
+export function resolveQueueBatchArgs(args: QueueBatchArgs): ResolvedQueueBatchArgs {
+    const errors = new ArgumentErrors("QueueBatch");
+    const processing = args.processingTimeSeconds ?? 60;
+    const visibility = args.visibilityTimeoutSeconds ?? Math.min(SQS_MAX_VISIBILITY_TIMEOUT, processing * 2);
+    const maxReceiveCount = args.maxReceiveCount ?? 5;
+    const retention = args.messageRetentionSeconds ?? 345600;
+    const dlqRetention = args.deadLetterRetentionSeconds ?? SQS_MAX_RETENTION;
+    const waitTime = args.receiveWaitTimeSeconds ?? SQS_MAX_WAIT_TIME;
+    const logLevel = args.pipelineLogLevel ?? "ERROR";
+    const logRetention = args.logRetentionInDays ?? 30;
+
+    errors.require(isInt(processing, 1, SQS_MAX_VISIBILITY_TIMEOUT - 1), "processingTimeSeconds",
+        `${show(processing)} is not a whole number of seconds from 1 to ${SQS_MAX_VISIBILITY_TIMEOUT - 1}`);
+    errors.require(isInt(visibility, 0, SQS_MAX_VISIBILITY_TIMEOUT) && visibility > processing, "visibilityTimeoutSeconds",
+        `${show(visibility)} must be a whole number of seconds above processingTimeSeconds (${processing}) and at most ` +
+        `${SQS_MAX_VISIBILITY_TIMEOUT}, so a message is not redelivered while a worker still processes it`);
+    errors.require(isInt(maxReceiveCount, 1, SQS_MAX_RECEIVE_COUNT), "maxReceiveCount",
+        `${show(maxReceiveCount)} is not a receive count from 1 to ${SQS_MAX_RECEIVE_COUNT}`);
+    errors.require(isInt(retention, SQS_MIN_RETENTION, SQS_MAX_RETENTION), "messageRetentionSeconds",
+        `${show(retention)} is not a retention from ${SQS_MIN_RETENTION} to ${SQS_MAX_RETENTION} seconds`);
+    errors.require(isInt(dlqRetention, SQS_MIN_RETENTION, SQS_MAX_RETENTION) && dlqRetention >= retention, "deadLetterRetentionSeconds",
+        `${show(dlqRetention)} must be from ${SQS_MIN_RETENTION} to ${SQS_MAX_RETENTION} seconds and at least messageRetentionSeconds ` +
+        `(${retention}), or moved messages expire early`);
+    errors.require(isInt(waitTime, 0, SQS_MAX_WAIT_TIME), "receiveWaitTimeSeconds",
+        `${show(waitTime)} is not a long-polling wait from 0 to ${SQS_MAX_WAIT_TIME} seconds`);
+    errors.require(PIPELINE_LOG_LEVELS.includes(logLevel), "pipelineLogLevel",
+        `${show(logLevel)} is not a Step Functions log level; allowed: ${PIPELINE_LOG_LEVELS.join(", ")}`);
+    errors.require(LOG_RETENTION_DAYS.includes(logRetention), "logRetentionInDays",
+        `${show(logRetention)} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
+
+    const worker = resolveWorker(args.worker, processing, errors);
+    const stages = resolveStages(args.stages, errors);
+    errors.throwIfAny();
+    return {
+        vpcId: args.vpcId,
+        subnetIds: args.subnetIds,
+        processingTimeSeconds: processing,
+        visibilityTimeoutSeconds: visibility,
+        maxReceiveCount,
+        messageRetentionSeconds: retention,
+        deadLetterRetentionSeconds: dlqRetention,
+        receiveWaitTimeSeconds: waitTime,
+        queueKmsKeyArn: args.queueKmsKeyArn,
+        alarmActions: args.alarmActions ?? [],
+        worker: worker!,
+        stages,
+        pipelineLogLevel: logLevel,
+        logRetentionInDays: logRetention,
+        logsKmsKeyArn: args.logsKmsKeyArn,
+    };
+}
+
+function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, errors: ArgumentErrors): ResolvedWorker | undefined {
+    if (!w) {
+        errors.require(false, "worker", "is missing; give at least the worker's image");
+        return undefined;
+    }
+    const minTasks = w.minTasks ?? 0;
+    const maxTasks = w.maxTasks ?? 10;
+    const onDemandBase = w.onDemandBase ?? 0;
+    const latency = w.acceptableLatencySeconds ?? 300;
+    const cpu = w.cpu ?? 256;
+    const memory = w.memory ?? 512;
+    // AWS guidance (EC2 Auto Scaling User Guide, "Scaling policy based on Amazon SQS"): the acceptable
+    // backlog per instance is the longest acceptable latency divided by the time to process a message.
+    const target = w.targetBacklogPerTask ?? Math.max(1, Math.floor(latency / processing));
+    errors.require(isInt(minTasks, 0), "worker.minTasks", `${show(minTasks)} is not a whole number of tasks, 0 or more`);
+    errors.require(isInt(maxTasks, 1), "worker.maxTasks", `${show(maxTasks)} is not a whole number of tasks, 1 or more`);
+    errors.require(minTasks <= maxTasks, "worker.minTasks", `${show(minTasks)} is above worker.maxTasks (${maxTasks}); minTasks must be at most maxTasks`);
+    errors.require(isInt(onDemandBase, 0) && onDemandBase <= maxTasks, "worker.onDemandBase",
+        `${show(onDemandBase)} must be a whole number of tasks from 0 to worker.maxTasks (${maxTasks})`);
+    errors.require(isInt(latency, 1), "worker.acceptableLatencySeconds", `${show(latency)} is not a whole number of seconds, 1 or more`);
+    errors.require(Number.isFinite(target) && target > 0, "worker.targetBacklogPerTask", `${show(target)} is not a backlog above 0 messages per task`);
+    checkFargateSize(errors, "worker.", cpu, memory);
+    return {
+        image: w.image,
+        cpu,
+        memory,
+        command: w.command,
+        environment: w.environment ?? {},
+        minTasks,
+        maxTasks,
+        onDemandBase,
+        targetBacklogPerTask: target,
+        taskRoleManagedPolicyArns: w.taskRoleManagedPolicyArns ?? [],
+    };
+}
+
+function resolveStages(stages: PipelineStageArgs[] | undefined, errors: ArgumentErrors): ResolvedStage[] {
+    const list = stages ?? [];
+    errors.require(list.length > 0, "stages", `${show(list)} is empty; give at least one pipeline stage`);
+    for (const dup of duplicates(list.map((s) => s.name))) {
+        errors.require(false, "stages", `stage name ${show(dup)} is used more than once; each stage needs its own name`);
+    }
+    return list.map((s, i) => {
+        const p = `stages[${i}].`;
+        const stage: ResolvedStage = {
+            name: s.name,
+            image: s.image,
+            cpu: s.cpu ?? 256,
+            memory: s.memory ?? 512,
+            command: s.command,
+            maxConcurrency: s.maxConcurrency ?? 10,
+            retries: s.retries ?? 2,
+            timeoutSeconds: s.timeoutSeconds ?? 3600,
+            taskRolePolicy: s.taskRolePolicy,
+            taskRoleManagedPolicyArns: s.taskRoleManagedPolicyArns ?? [],
+        };
+        errors.require(typeof s.name === "string" && STAGE_NAME_RE.test(s.name), `${p}name`,
+            `${show(s.name)} is not a stage name: lowercase letters and digits, starting with a letter, up to 30 characters`);
+        errors.require(isInt(stage.maxConcurrency, 1, INLINE_MAP_MAX_CONCURRENCY), `${p}maxConcurrency`,
+            `${show(stage.maxConcurrency)} is not from 1 to ${INLINE_MAP_MAX_CONCURRENCY} (the inline Map state's limit)`);
+        errors.require(isInt(stage.retries, 0, 10), `${p}retries`, `${show(stage.retries)} is not a retry count from 0 to 10`);
+        // Step Functions caps a Standard execution at one year; a day per task is already generous.
+        errors.require(isInt(stage.timeoutSeconds, 60, 86400), `${p}timeoutSeconds`,
+            `${show(stage.timeoutSeconds)} is not a task timeout from 60 to 86400 seconds`);
+        checkFargateSize(errors, p, stage.cpu, stage.memory);
+        return stage;
+    });
+}

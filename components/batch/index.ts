@@ -1,0 +1,176 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "../aws-context";
+import { EcsCluster, EcsService, FargateTaskDefinition, spotStrategy } from "../ecs";
+import { policyJson, PolicyDocument } from "../iam";
+import { createLogsKey } from "../logs";
+import { QueueBatchArgs, resolveQueueBatchArgs } from "./args";
+import { createPipeline } from "./pipeline";
+import { createWorkQueue } from "./queue";
+import { createQueueDepthScaling } from "./scaling";
+
+export { PipelineStageArgs, QueueBatchArgs, QueueWorkerArgs } from "./args";
+export { pipelineDefinition, RUN_TASK_SYNC, StateMachineDefinition } from "./definition";
+
+/**
+ * Seconds a container gets between SIGTERM and SIGKILL: the most Fargate allows, so a worker warned of
+ * a Spot interruption (two minutes' notice) can finish or release its message (ECS ContainerDefinition `stopTimeout`).
+ */
+const STOP_TIMEOUT = 120;
+
+/**
+ * SQS-driven batch on ECS in one region (reference architecture 3, checklist C4, C8, C9, C11): an
+ * encrypted work queue with a dead-letter queue and an alarm on it; a worker service on Fargate Spot
+ * (ARM64) that scales on backlog per task, down to zero and back; and a Step Functions pipeline whose
+ * stages each run one Fargate Spot task per item. Give it the region's provider through `opts.provider`.
+ */
+export class QueueBatch extends pulumi.ComponentResource {
+    public readonly queueUrl: pulumi.Output<string>;
+    public readonly queueArn: pulumi.Output<string>;
+    public readonly deadLetterQueueUrl: pulumi.Output<string>;
+    public readonly deadLetterQueueArn: pulumi.Output<string>;
+    /** Name of the alarm raised when the dead-letter queue holds messages. */
+    public readonly deadLetterAlarmName: pulumi.Output<string>;
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly clusterArn: pulumi.Output<string>;
+    public readonly workerServiceName: pulumi.Output<string>;
+    public readonly stateMachineArn: pulumi.Output<string>;
+
+    constructor(name: string, args: QueueBatchArgs, opts?: pulumi.ComponentResourceOptions) {
+        const a = resolveQueueBatchArgs(args);
+        super("aws-containers:batch:QueueBatch", name, args, opts);
+        const parent = this;
+        const ctx = awsContext(this);
+        const logsKmsKeyArn = a.logsKmsKeyArn ?? createLogsKey(`${name}-logs-key`, ctx, this).arn;
+
+        const work = createWorkQueue(name, a, this);
+
+        // Batch work tolerates interruption, so tasks that name no strategy land on Spot too (C8).
+        const cluster = new EcsCluster(`${name}-ecs`, {
+            containerInsights: "enhanced", // also publishes RunningTaskCount, which the scaling math divides by
+            defaultCapacityProviderStrategy: spotStrategy(0),
+        }, { parent });
+
+        const w = a.worker;
+        const workerTask = new FargateTaskDefinition(`${name}-worker`, {
+            cpu: w.cpu,
+            memory: w.memory,
+            cpuArchitecture: "ARM64",
+            containers: [{
+                name: "worker",
+                image: w.image,
+                command: w.command,
+                environment: { ...w.environment, QUEUE_URL: work.queue.url },
+                stopTimeout: STOP_TIMEOUT,
+            }],
+            logRetentionInDays: a.logRetentionInDays,
+            logsKmsKeyArn,
+            taskRolePolicy: policyJson(workerPolicy(work.queue.arn, a.queueKmsKeyArn)),
+            taskRoleManagedPolicyArns: w.taskRoleManagedPolicyArns,
+        }, { parent });
+
+        const worker = new EcsService(`${name}-worker`, {
+            clusterArn: cluster.clusterArn,
+            clusterName: cluster.clusterName,
+            taskDefinitionArn: workerTask.taskDefinitionArn,
+            vpcId: a.vpcId,
+            subnetIds: a.subnetIds,
+            desiredCount: w.minTasks,
+            capacityProviderStrategy: spotStrategy(w.onDemandBase),
+            // Only the scalable target: the queue-depth policies below replace the CPU default.
+            scaling: { minCapacity: w.minTasks, maxCapacity: w.maxTasks, cpuTargetPercent: 0 },
+        }, { parent });
+
+        createQueueDepthScaling(`${name}-worker`, {
+            target: worker.scalableTarget!,
+            clusterName: cluster.clusterName,
+            serviceName: worker.serviceName,
+            queueName: work.queue.name,
+            targetBacklogPerTask: w.targetBacklogPerTask,
+        }, this);
+
+        // Stage tasks only call out (AWS APIs, image pulls): no inbound rule at all.
+        const stageSg = new aws.ec2.SecurityGroup(`${name}-stage-tasks`, {
+            vpcId: a.vpcId,
+            description: `Pipeline stage tasks of ${name}`,
+            tags: { Name: `${name}-stage-tasks` },
+        }, { parent });
+        new aws.vpc.SecurityGroupEgressRule(`${name}-stage-tasks-https`, {
+            securityGroupId: stageSg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0",
+            description: "HTTPS to AWS APIs and registries",
+        }, { parent });
+
+        const stages = a.stages.map((stage) => {
+            const task = new FargateTaskDefinition(`${name}-${stage.name}`, {
+                cpu: stage.cpu,
+                memory: stage.memory,
+                cpuArchitecture: "ARM64",
+                containers: [{ name: stage.name, image: stage.image, command: stage.command, stopTimeout: STOP_TIMEOUT }],
+                logRetentionInDays: a.logRetentionInDays,
+                logsKmsKeyArn,
+                taskRolePolicy: stage.taskRolePolicy,
+                taskRoleManagedPolicyArns: stage.taskRoleManagedPolicyArns,
+            }, { parent });
+            return {
+                stage,
+                taskDefinitionArn: task.taskDefinitionArn,
+                containerName: task.containerName,
+                taskRoleArn: task.taskRoleArn,
+                executionRoleArn: task.executionRoleArn,
+            };
+        });
+
+        const pipeline = createPipeline(name, {
+            ctx,
+            clusterArn: cluster.clusterArn,
+            clusterName: cluster.clusterName,
+            subnetIds: a.subnetIds,
+            securityGroupIds: [stageSg.id],
+            stages,
+            logLevel: a.pipelineLogLevel,
+            logRetentionInDays: a.logRetentionInDays,
+            logsKmsKeyArn,
+        }, this);
+
+        this.queueUrl = work.queue.url;
+        this.queueArn = work.queue.arn;
+        this.deadLetterQueueUrl = work.deadLetterQueue.url;
+        this.deadLetterQueueArn = work.deadLetterQueue.arn;
+        this.deadLetterAlarmName = work.deadLetterAlarm.name;
+        this.clusterName = cluster.clusterName;
+        this.clusterArn = cluster.clusterArn;
+        this.workerServiceName = worker.serviceName;
+        this.stateMachineArn = pipeline.stateMachine.arn;
+        this.registerOutputs({
+            queueUrl: this.queueUrl,
+            queueArn: this.queueArn,
+            deadLetterQueueUrl: this.deadLetterQueueUrl,
+            deadLetterQueueArn: this.deadLetterQueueArn,
+            deadLetterAlarmName: this.deadLetterAlarmName,
+            clusterName: this.clusterName,
+            clusterArn: this.clusterArn,
+            workerServiceName: this.workerServiceName,
+            stateMachineArn: this.stateMachineArn,
+        });
+    }
+}
+
+/**
+ * The worker may take messages from its own queue, delete them when done and extend their visibility
+ * while working; nothing else. With a customer managed key it also needs kms:Decrypt to read them
+ * (SQS Developer Guide, "Key management": consumers need kms:Decrypt).
+ */
+export function workerPolicy(queueArn: pulumi.Input<string>, kmsKeyArn: pulumi.Input<string> | undefined): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "ConsumeOwnQueue",
+                Effect: "Allow",
+                Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"],
+                Resource: queueArn,
+            },
+            ...(kmsKeyArn ? [{ Sid: "DecryptOwnQueue", Effect: "Allow" as const, Action: "kms:Decrypt", Resource: kmsKeyArn }] : []),
+        ],
+    };
+}

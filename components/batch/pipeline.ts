@@ -1,0 +1,137 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsContext } from "../aws-context";
+import { createServiceRole, policyJson, PolicyDocument } from "../iam";
+import { createLogGroup } from "../logs";
+import { ResolvedStage } from "./args";
+import { pipelineDefinition } from "./definition";
+
+/** One stage's ECS task definition and the roles it passes to ECS. */
+export interface StageTaskRef {
+    stage: ResolvedStage;
+    taskDefinitionArn: pulumi.Input<string>;
+    containerName: string;
+    taskRoleArn: pulumi.Input<string>;
+    executionRoleArn: pulumi.Input<string>;
+}
+
+export interface PipelineSettings {
+    ctx: AwsContext;
+    clusterArn: pulumi.Input<string>;
+    clusterName: pulumi.Input<string>;
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    securityGroupIds: pulumi.Input<string>[];
+    stages: StageTaskRef[];
+    logLevel: string;
+    logRetentionInDays: number;
+    logsKmsKeyArn: pulumi.Input<string>;
+}
+
+export interface Pipeline {
+    stateMachine: aws.sfn.StateMachine;
+    role: aws.iam.Role;
+    logGroup: aws.cloudwatch.LogGroup;
+}
+
+/**
+ * What the state machine's role may do, and nothing more. Source: Step Functions Developer Guide,
+ * "IAM policies for Amazon ECS/AWS Fargate" (RunTask, StopTask and DescribeTasks, and the EventBridge
+ * rule the .sync pattern manages), plus iam:PassRole for the stages' task and execution roles, which
+ * RunTask needs because the task definitions name roles; and "Logging using CloudWatch Logs" for the
+ * log delivery actions, which accept only "*".
+ */
+export function pipelineRolePolicy(s: PipelineSettings): PolicyDocument {
+    const { partition, region, accountId } = s.ctx;
+    const stageTasks = pulumi.interpolate`arn:${partition}:ecs:${region}:${accountId}:task/${s.clusterName}/*`;
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "RunStageTasks",
+                Effect: "Allow",
+                Action: "ecs:RunTask",
+                Resource: s.stages.map((t) => t.taskDefinitionArn),
+                Condition: { ArnEquals: { "ecs:cluster": s.clusterArn } },
+            },
+            {
+                Sid: "WaitForStageTasks",
+                Effect: "Allow",
+                Action: ["ecs:DescribeTasks", "ecs:StopTask"],
+                Resource: stageTasks,
+            },
+            {
+                // PropagateTags puts the task definition's tags on each task at RunTask, which ECS
+                // authorises as ecs:TagResource (ECS Developer Guide, "Grant permission to tag resources on creation").
+                Sid: "TagStageTasksAtLaunch",
+                Effect: "Allow",
+                Action: "ecs:TagResource",
+                Resource: stageTasks,
+                Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
+            },
+            {
+                Sid: "SyncEventRule",
+                Effect: "Allow",
+                Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+                Resource: pulumi.interpolate`arn:${partition}:events:${region}:${accountId}:rule/StepFunctionsGetEventsForECSTaskRule`,
+            },
+            {
+                Sid: "PassStageRoles",
+                Effect: "Allow",
+                Action: "iam:PassRole",
+                Resource: s.stages.flatMap((t) => [t.taskRoleArn, t.executionRoleArn]),
+                Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+            },
+            {
+                Sid: "DeliverLogs",
+                Effect: "Allow",
+                Action: [
+                    "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
+                    "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
+                ],
+                Resource: "*",
+            },
+        ],
+    };
+}
+
+/** The Step Functions state machine that runs the stages, its role and its log group. */
+export function createPipeline(name: string, s: PipelineSettings, parent: pulumi.Resource): Pipeline {
+    const role = createServiceRole(`${name}-pipeline`, {
+        service: "states.amazonaws.com",
+        description: "Step Functions pipeline: runs the stage tasks and delivers its logs",
+    }, parent);
+    const rolePolicy = new aws.iam.RolePolicy(`${name}-pipeline-policy`, {
+        role: role.id,
+        policy: policyJson(pipelineRolePolicy(s)),
+    }, { parent });
+    // Names under /aws/vendedlogs/ keep CloudWatch Logs' resource policy small (Step Functions logging guide).
+    const logGroup = createLogGroup(`${name}-pipeline-logs`, {
+        retentionInDays: s.logRetentionInDays,
+        kmsKeyArn: s.logsKmsKeyArn,
+        namePrefix: "/aws/vendedlogs/states/",
+    }, parent);
+
+    const definition = pulumi.all([
+        s.clusterArn,
+        s.subnetIds,
+        pulumi.all(s.securityGroupIds),
+        pulumi.all(s.stages.map((t) => t.taskDefinitionArn)),
+    ]).apply(([clusterArn, subnetIds, securityGroupIds, taskDefinitionArns]) => JSON.stringify(pipelineDefinition({
+        clusterArn,
+        subnetIds,
+        securityGroupIds,
+        stages: s.stages.map((t, i) => ({ stage: t.stage, taskDefinitionArn: taskDefinitionArns[i], containerName: t.containerName })),
+    })));
+
+    const stateMachine = new aws.sfn.StateMachine(`${name}-pipeline`, {
+        type: "STANDARD", // .sync integrations are not supported in Express workflows
+        roleArn: role.arn,
+        definition,
+        loggingConfiguration: {
+            level: s.logLevel,
+            includeExecutionData: false, // items may carry business data; keep it out of the logs
+            logDestination: pulumi.interpolate`${logGroup.arn}:*`, // the provider strips ":*" from LogGroup.arn
+        },
+    }, { parent, dependsOn: [rolePolicy] }); // Step Functions checks log delivery rights at creation
+    return { stateMachine, role, logGroup };
+}
