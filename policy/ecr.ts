@@ -47,12 +47,14 @@ export function lifecycleProblems(document: Value, c: LifecycleConfig): string[]
     if (!rules) {
         return ["the lifecycle policy is missing or is not a JSON document with rules"];
     }
-    interface Rule { tagStatus: Value; countType: Value; count: number | undefined; action: Value }
+    interface Rule { tagStatus: Value; countType: Value; count: number | undefined; action: Value; allTags: boolean }
     const expiring = rules.map((rule): Rule => ({
         tagStatus: get(rule, "selection", "tagStatus"),
         countType: get(rule, "selection", "countType"),
         count: num(get(rule, "selection", "countNumber")),
         action: get(rule, "action", "type"),
+        // A tagged rule bounds every tagged image only when it selects them all (pattern "*", no prefix list).
+        allTags: (arr(get(rule, "selection", "tagPatternList")) ?? []).includes("*") && get(rule, "selection", "tagPrefixList") === undefined,
     })).filter((rule) => rule.action === "expire" || isUnknown(rule.action));
     const bounded = (rule: Rule): boolean => rule.count !== undefined && (
         (rule.countType === "sinceImagePushed" && rule.count <= (rule.tagStatus === "untagged" ? c.maxUntaggedDays : c.maxImageAgeDays)) ||
@@ -61,7 +63,7 @@ export function lifecycleProblems(document: Value, c: LifecycleConfig): string[]
     if (!expiring.some((rule) => (rule.tagStatus === "untagged" || rule.tagStatus === "any") && bounded(rule))) {
         problems.push(`no rule expires untagged images within ${c.maxUntaggedDays} days (or beyond ${c.maxImageCount} images)`);
     }
-    if (!expiring.some((rule) => (rule.tagStatus === "tagged" || rule.tagStatus === "any") && bounded(rule))) {
+    if (!expiring.some((rule) => (rule.tagStatus === "any" || (rule.tagStatus === "tagged" && rule.allTags)) && bounded(rule))) {
         problems.push(`no rule expires tagged images beyond ${c.maxImageCount} images or after ${c.maxImageAgeDays} days`);
     }
     return problems;

@@ -213,12 +213,16 @@ function zonesOf(r: Res, subnets: Res[]): { zones: Set<string>; complete: boolea
         return undefined; // no subnets listed: not an awsvpc service, or the provider's defaults apply
     }
     const ids = arr(list) ?? [];
-    const deps = (r.propertyDependsOn[top] ?? []);
+    // Subnet IDs are outputs: matched by value when the stack's subnets expose them, else through the
+    // engine's property dependencies (the subnets whose outputs fed this input).
     const byId = ids.map((id) => subnets.find((s) => typeof id === "string" && (get(s.props, "id") === id || s.urn === id)));
-    const matched = hasUnknown(list) || byId.some((s) => !s) ? subnets.filter((s) => deps.includes(s.urn)) : (byId as Res[]);
+    const allById = !hasUnknown(list) && byId.every((s) => s !== undefined);
+    const deps = r.propertyDependsOn[top] ?? [];
+    const matched = allById ? (byId as Res[]) : subnets.filter((s) => deps.includes(s.urn));
     if (matched.length === 0) return undefined;
     const zones = new Set<string>();
-    let complete = !hasUnknown(list) && byId.every((s) => s);
+    // With known IDs, subnets outside the stack would be missing from `matched`; their AZs cannot be told.
+    let complete = hasUnknown(list) || matched.length >= ids.length;
     for (const s of matched) {
         const az = s.props["availabilityZone"] ?? s.props["availabilityZoneId"];
         if (typeof az === "string") zones.add(az);
