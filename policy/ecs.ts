@@ -218,7 +218,7 @@ export const c11EcsContainerInsights = resourcePolicy<{ allowedValues: string[] 
     },
     check: (r, c) => {
         const settings = r.props["settings"];
-        if (hasUnknown(settings)) {
+        if (hasUnknown(settings) || (arr(settings) ?? []).some((s) => isUnknown(get(s, "name")))) {
             return [];
         }
         const setting = (arr(settings) ?? []).find((s) => get(s, "name") === "containerInsights");
@@ -240,6 +240,9 @@ export const c15Ec2Placement = resourcePolicy({
         const providers = serviceProviders(r);
         const strategies = r.props["orderedPlacementStrategies"];
         if (!providers || providers.every((p) => FARGATE_PROVIDERS.includes(p)) || r.props["schedulingStrategy"] === "DAEMON" || hasUnknown(strategies)) {
+            return [];
+        }
+        if ((arr(strategies) ?? []).some((s) => isUnknown(get(s, "type")) || isUnknown(get(s, "field")))) {
             return [];
         }
         const list = (arr(strategies) ?? []).map((s) => ({ type: get(s, "type"), field: str(get(s, "field"))?.toLowerCase() }));

@@ -145,10 +145,13 @@ export const c9GravitonNodes = resourcePolicy<GravitonConfig>({
             return out;
         }
         const requirements = get(r.props, "spec", "template", "spec", "requirements");
-        if (hasUnknown(requirements)) {
+        if (hasUnknown(requirements) || (arr(requirements) ?? []).some((q) => isUnknown(get(q, "key")))) {
             return [];
         }
         const arch = (arr(requirements) ?? []).find((q) => get(q, "key") === "kubernetes.io/arch");
+        if (isUnknown(get(arch, "operator")) || hasUnknown(get(arch, "values"))) {
+            return [];
+        }
         const values = strings(get(arch, "values")) ?? [];
         return arch && get(arch, "operator") === "In" && values.includes("arm64") ? [] :
             [`NodePool ${r.name} does not allow kubernetes.io/arch arm64.`];
@@ -181,7 +184,7 @@ export const c14Bottlerocket = resourcePolicy({
         }
         const spec = get(r.props, "spec");
         const terms = get(spec, "amiSelectorTerms");
-        if (isUnknown(spec) || hasUnknown(terms)) {
+        if (isUnknown(spec) || hasUnknown(terms) || (arr(terms) ?? []).some((t) => isUnknown(get(t, "alias"))) || isUnknown(get(spec, "amiFamily"))) {
             return [];
         }
         const alias = (arr(terms) ?? []).map((t) => str(get(t, "alias")) ?? "").find((a) => a !== "");

@@ -36,7 +36,7 @@ export const secHttpsListeners = resourcePolicy({
     check: (r) => {
         const protocol = r.props["protocol"];
         const actions = r.props["defaultActions"];
-        if (isUnknown(protocol) || hasUnknown(actions)) {
+        if (isUnknown(protocol) || hasUnknown(actions) || (arr(actions) ?? []).some((a) => isUnknown(get(a, "type")))) {
             return [];
         }
         // An ALB listener without a protocol listens on HTTP (ELB CreateListener).
