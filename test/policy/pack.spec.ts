@@ -60,3 +60,12 @@ describe("policy: pack conventions", () => {
         assert.equal(arrays.length, 8);
     });
 });
+
+describe("policy: README", () => {
+    it("lists every policy with its level", () => {
+        const readme = fs.readFileSync(path.resolve(__dirname, "../../policy/README.md"), "utf8");
+        const rows = new Map([...readme.matchAll(/^\| `([a-z0-9-]+)` \| [^|]+ \| (\w+) \|/gm)].map((m) => [m[1], m[2]]));
+        assert.deepEqual(ALL_POLICIES.filter((p) => rows.get(p.name) !== p.enforcementLevel).map((p) => p.name), []);
+        assert.equal(rows.size, ALL_POLICIES.length);
+    });
+});
