@@ -1,0 +1,39 @@
+import { Res } from "./policy";
+import { get, isUnknown, Value } from "./values";
+
+/**
+ * Links between resources of a stack. A reference (a service's target group ARN, a lifecycle policy's
+ * repository name) is matched by value when it is known; during preview it is often unknown, and then
+ * the engine's property dependencies say which resources fed that input.
+ */
+
+export function ofTypes(resources: readonly Res[], types: readonly string[]): Res[] {
+    return resources.filter((r) => types.includes(r.type));
+}
+
+export interface Links {
+    /** Candidates the reference points at. */
+    readonly targets: Res[];
+    /** True when the reference could not be resolved: its value is unknown and no dependency names a candidate. */
+    readonly unresolved: boolean;
+}
+
+/**
+ * Which of `candidates` the value `ref` (found under the top-level input `property` of `from`) refers to,
+ * comparing it with each candidate's `keys` (e.g. ["name", "arn", "id"]).
+ */
+export function resolve(from: Res, property: string, ref: Value, candidates: readonly Res[], keys: readonly string[]): Links {
+    if (typeof ref === "string") {
+        const byValue = candidates.filter((c) => c.urn === ref || keys.some((k) => get(c.props, k) === ref));
+        if (byValue.length > 0) {
+            return { targets: byValue, unresolved: false };
+        }
+    }
+    const deps = from.propertyDependsOn[property] ?? [];
+    const byDependency = candidates.filter((c) => deps.includes(c.urn));
+    if (byDependency.length > 0) {
+        return { targets: byDependency, unresolved: false };
+    }
+    // A known reference that matches nothing points outside the stack (an imported or looked-up resource).
+    return { targets: [], unresolved: isUnknown(ref) };
+}

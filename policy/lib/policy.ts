@@ -1,0 +1,156 @@
+import {
+    EnforcementLevel, PolicyConfigSchema, PolicyProviderResource, PolicyResource, ReportViolation,
+    ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
+} from "@pulumi/policy";
+import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { regionOf } from "./regions";
+import { Obj, obj, plain } from "./values";
+
+/**
+ * The two policy builders of the pack. Each policy is still one exported const with its own name,
+ * level and config schema; the builders only keep the plumbing in one place: filtering by an explicit
+ * list of types, copying props into plain values (see values.ts), and resolving config defaults.
+ */
+
+/** A resource as policies see it: plain props, region resolved, and (in stack policies) its links. */
+export interface Res {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly props: Obj;
+    /** The AWS region the resource lives in, when known (see regions.ts). */
+    readonly region?: string;
+    readonly parent?: Res;
+    /** URNs this resource depends on, and per input property. */
+    readonly dependsOn: readonly string[];
+    readonly propertyDependsOn: { readonly [property: string]: readonly string[] };
+}
+
+/** The config schema of a policy: its tunables, each with a JSON-schema `default`. */
+export type ConfigProperties = { [key: string]: PolicyConfigJSONSchema };
+
+/** Resolves a policy's config: what the pack's config sets, else each property's schema default. */
+export function resolveConfig<C>(properties: ConfigProperties, given: object | undefined): C {
+    const out: { [key: string]: unknown } = {};
+    for (const [key, schema] of Object.entries(properties)) {
+        out[key] = schema.default;
+    }
+    for (const [key, value] of Object.entries(given ?? {})) {
+        if (value !== undefined && key !== "enforcementLevel") {
+            out[key] = value;
+        }
+    }
+    return out as C;
+}
+
+function schemaOf(properties: ConfigProperties): PolicyConfigSchema {
+    return { properties };
+}
+
+interface PolicyBase {
+    readonly name: string;
+    /** The requirement, in one sentence; CrossGuard prints it above each violation's detail. */
+    readonly description: string;
+    readonly enforcementLevel: EnforcementLevel;
+    /** Tunables; a policy without any has `{}`. Enforcement is set per policy through the pack config. */
+    readonly config: ConfigProperties;
+}
+
+export interface ResourcePolicySpec<C> extends PolicyBase {
+    /** Every resource type (including aliases) the check applies to. */
+    readonly types: readonly string[];
+    /** Returns what is wrong, one sentence per finding; nothing when the resource complies or cannot be judged yet. */
+    readonly check: (r: Res, config: C) => string[];
+}
+
+export type PackResourcePolicy = ResourceValidationPolicy & { readonly types: readonly string[] };
+
+export function resourcePolicy<C>(spec: ResourcePolicySpec<C>): PackResourcePolicy {
+    const types = new Set(spec.types);
+    return {
+        name: spec.name,
+        description: spec.description,
+        enforcementLevel: spec.enforcementLevel,
+        configSchema: schemaOf(spec.config),
+        types: spec.types,
+        validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+            if (!types.has(args.type)) {
+                return;
+            }
+            const config = resolveConfig<C>(spec.config, args.getConfig<object>());
+            const props = obj(plain(args.props)) ?? {};
+            const r: Res = {
+                type: args.type, name: args.name, urn: args.urn, props,
+                region: regionOf(props, providerProps(args.provider)),
+                dependsOn: [], propertyDependsOn: {},
+            };
+            for (const message of spec.check(r, config)) {
+                report(message);
+            }
+        },
+    };
+}
+
+/** A stack policy's finding: what is wrong, and the resource it is about. */
+export interface Finding {
+    readonly message: string;
+    readonly urn: string;
+}
+
+export interface StackPolicySpec<C> extends PolicyBase {
+    readonly check: (resources: readonly Res[], config: C) => Finding[];
+}
+
+export function stackPolicy<C>(spec: StackPolicySpec<C>): StackValidationPolicy {
+    return {
+        name: spec.name,
+        description: spec.description,
+        enforcementLevel: spec.enforcementLevel,
+        configSchema: schemaOf(spec.config),
+        validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+            const config = resolveConfig<C>(spec.config, args.getConfig<object>());
+            for (const f of spec.check(stackResources(args.resources), config)) {
+                report(f.message, f.urn);
+            }
+        },
+    };
+}
+
+function providerProps(provider: PolicyProviderResource | undefined): Obj | undefined {
+    if (!provider || provider.type !== "pulumi:providers:aws") {
+        return undefined;
+    }
+    return obj(plain(provider.props));
+}
+
+/** Plain copies of the stack's resources with parents and dependencies as URNs. */
+export function stackResources(resources: readonly PolicyResource[]): Res[] {
+    const byUrn = new Map<string, Res>();
+    const parents = new Map<string, string>();
+    const out = resources.map((pr) => {
+        const props = obj(plain(pr.props)) ?? {};
+        const propertyDependsOn: { [p: string]: string[] } = {};
+        for (const [key, deps] of Object.entries(pr.propertyDependencies ?? {})) {
+            propertyDependsOn[key] = (deps ?? []).map((d) => d.urn);
+        }
+        const r: Res = {
+            type: pr.type, name: pr.name, urn: pr.urn, props,
+            region: regionOf(props, providerProps(pr.provider)),
+            dependsOn: (pr.dependencies ?? []).map((d) => d.urn),
+            propertyDependsOn,
+        };
+        byUrn.set(pr.urn, r);
+        if (pr.parent) {
+            parents.set(pr.urn, pr.parent.urn);
+        }
+        return r;
+    });
+    // Parents are linked after all copies exist; `parent` is read-only to policies.
+    for (const r of out) {
+        const parent = byUrn.get(parents.get(r.urn) ?? "");
+        if (parent) {
+            (r as { parent?: Res }).parent = parent;
+        }
+    }
+    return out;
+}

@@ -1,0 +1,253 @@
+import { ECR_LIFECYCLE_TYPES, ECR_REPLICATION_TYPES, ECR_REPOSITORY_TYPES } from "./ecr";
+import { containersOf, ECS_CAPACITY_TYPES, ECS_CLUSTER_TYPES, ECS_SERVICE_TYPES, ECS_TASK_DEFINITION_TYPES } from "./ecs";
+import { AUTOSCALING_GROUP_TYPES, EKS_CLUSTER_TYPES, EKS_NODE_GROUP_TYPES } from "./eks";
+import { TARGET_GROUP_TYPES } from "./network";
+import { ofTypes, resolve } from "./lib/graph";
+import { Finding, Res, stackPolicy } from "./lib/policy";
+import { arr, get, hasUnknown, isUnknown, num, str, strings, Value } from "./lib/values";
+
+/** Cross-resource rules that one resource alone cannot show (C2, C3, C10, C15). */
+
+/** Which `targets` no `referrers` point at through their `property`; uncertain when some reference cannot be resolved yet. */
+function unreferenced(targets: Res[], referrers: Res[], property: string, keys: string[]): { missing: Res[]; unresolved: number } {
+    const covered = new Set<Res>();
+    let unresolved = 0;
+    for (const ref of referrers) {
+        const links = resolve(ref, property, ref.props[property], targets, keys);
+        links.targets.forEach((t) => covered.add(t));
+        unresolved += links.unresolved ? 1 : 0;
+    }
+    return { missing: targets.filter((t) => !covered.has(t)), unresolved };
+}
+
+export const c2EcsCapacityProviders = stackPolicy({
+    name: "c2-ecs-capacity-providers",
+    description: "Every ECS cluster must declare its capacity providers (aws.ecs.ClusterCapacityProviders), making the launch type an explicit choice.",
+    enforcementLevel: "mandatory",
+    config: {},
+    check: (resources) => {
+        const clusters = ofTypes(resources, ECS_CLUSTER_TYPES);
+        const { missing, unresolved } = unreferenced(clusters, ofTypes(resources, ECS_CAPACITY_TYPES), "clusterName", ["name", "id", "arn"]);
+        return missing.length <= unresolved ? [] :
+            missing.map((c) => ({ urn: c.urn, message: `ECS cluster ${c.name} has no ClusterCapacityProviders.` }));
+    },
+});
+
+export const c3EcrLifecyclePolicy = stackPolicy({
+    name: "c3-ecr-lifecycle-policy",
+    description: "Every ECR repository must have a lifecycle policy.",
+    enforcementLevel: "mandatory",
+    config: {},
+    check: (resources) => {
+        const repos = ofTypes(resources, ECR_REPOSITORY_TYPES);
+        const { missing, unresolved } = unreferenced(repos, ofTypes(resources, ECR_LIFECYCLE_TYPES), "repository", ["name", "id"]);
+        return missing.length <= unresolved ? [] :
+            missing.map((r) => ({ urn: r.urn, message: `ECR repository ${r.name} has no LifecyclePolicy.` }));
+    },
+});
+
+/** Resources whose region shows that the stack runs containers there. */
+export const WORKLOAD_REGION_TYPES = [...ECS_CLUSTER_TYPES, ...ECS_SERVICE_TYPES, ...EKS_CLUSTER_TYPES, ...EKS_NODE_GROUP_TYPES, ...AUTOSCALING_GROUP_TYPES];
+const CREATION_TEMPLATE_TYPES = ["aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate"];
+const AWS_PROVIDER_TYPES = ["pulumi:providers:aws"];
+
+/**
+ * The regions that run (or will run) workloads, by evidence in the stack:
+ * - the regions of workload resources (ECS clusters and services, EKS clusters and node groups, ASGs);
+ * - the regions of ECR repository creation templates applied to REPLICATION (they exist to receive replicas);
+ * - in a stack without workloads (the registry stack), the regions of its AWS providers, one per workload
+ *   region by the project's convention (DESIGN D4);
+ * - `workloadRegions` from the policy config, for regions served by other accounts' stacks.
+ */
+export function workloadRegions(resources: readonly Res[], extra: readonly string[]): Set<string> {
+    const regions = new Set<string>(extra);
+    const workloads = ofTypes(resources, WORKLOAD_REGION_TYPES);
+    const templates = ofTypes(resources, CREATION_TEMPLATE_TYPES).filter((t) => (strings(t.props["appliedFors"]) ?? []).includes("REPLICATION"));
+    const providers = workloads.length === 0 ? ofTypes(resources, AWS_PROVIDER_TYPES) : [];
+    for (const r of [...workloads, ...templates]) {
+        if (r.region) regions.add(r.region);
+    }
+    for (const p of providers) {
+        const region = str(p.props["region"]);
+        if (region) regions.add(region);
+    }
+    return regions;
+}
+
+/** Regions a replication rule copies `repo` to; undefined when unknown yet. */
+function replicatedTo(repo: Res, configs: Res[]): Set<string> | undefined {
+    const name = repo.props["name"];
+    const out = new Set<string>();
+    for (const config of configs) {
+        const rules = get(config.props, "replicationConfiguration", "rules");
+        if (hasUnknown(rules)) return undefined;
+        for (const rule of arr(rules) ?? []) {
+            const filters = get(rule, "repositoryFilters");
+            const destinations = get(rule, "destinations");
+            if (hasUnknown(filters) || hasUnknown(destinations)) return undefined;
+            const applies = (arr(filters) ?? []).length === 0 || (arr(filters) ?? []).some((f) => {
+                const prefix = get(f, "filter");
+                return isUnknown(prefix) || isUnknown(name) || (typeof prefix === "string" && typeof name === "string" && name.startsWith(prefix));
+            });
+            if (!applies) continue;
+            for (const d of arr(destinations) ?? []) {
+                const region = get(d, "region");
+                const registry = get(d, "registryId");
+                const own = repo.props["registryId"];
+                if (isUnknown(region)) return undefined;
+                // A destination in another account does not serve this account's workloads.
+                const otherAccount = typeof registry === "string" && typeof own === "string" && registry !== own;
+                if (typeof region === "string" && !otherAccount) out.add(region);
+            }
+        }
+    }
+    return out;
+}
+
+export const c3EcrReplication = stackPolicy<{ workloadRegions: string[] }>({
+    name: "c3-ecr-replication",
+    description: "ECR images must be replicated to every other region that runs workloads.",
+    enforcementLevel: "mandatory",
+    config: {
+        workloadRegions: { type: "array", items: { type: "string" }, default: [], description: "Workload regions beyond those the stack itself shows." },
+    },
+    check: (resources, c) => {
+        const regions = workloadRegions(resources, c.workloadRegions);
+        const configs = ofTypes(resources, ECR_REPLICATION_TYPES);
+        const findings: Finding[] = [];
+        for (const repo of ofTypes(resources, ECR_REPOSITORY_TYPES)) {
+            if (!repo.region) continue;
+            const needed = [...regions].filter((r) => r !== repo.region).sort();
+            // Replication is configured per registry, in the repository's region.
+            const replicated = replicatedTo(repo, configs.filter((cfg) => cfg.region === undefined || cfg.region === repo.region));
+            if (!replicated) continue;
+            const missing = needed.filter((r) => !replicated.has(r));
+            if (missing.length > 0) {
+                findings.push({ urn: repo.urn, message: `ECR repository ${repo.name} (${repo.region}) is not replicated to ${missing.join(", ")}.` });
+            }
+        }
+        return findings;
+    },
+});
+
+/** Load-balanced ECS services with the resources their `loadBalancers` and `taskDefinition` point at. */
+function loadBalancedServices(resources: readonly Res[]): { service: Res; targetGroups: Res[]; taskDefinitions: Res[]; containers: Value[] }[] {
+    const tgs = ofTypes(resources, TARGET_GROUP_TYPES);
+    const tds = ofTypes(resources, ECS_TASK_DEFINITION_TYPES);
+    return ofTypes(resources, ECS_SERVICE_TYPES)
+        .filter((s) => (arr(s.props["loadBalancers"]) ?? []).length > 0)
+        .map((service) => {
+            const lbs = arr(service.props["loadBalancers"]) ?? [];
+            const targetGroups = [...new Set(lbs.flatMap((lb) => resolve(service, "loadBalancers", get(lb, "targetGroupArn"), tgs, ["arn", "id"]).targets))];
+            const taskDefinitions = resolve(service, "taskDefinition", service.props["taskDefinition"], tds, ["arn", "id", "family"]).targets;
+            return { service, targetGroups, taskDefinitions, containers: lbs.map((lb) => get(lb, "containerName")) };
+        });
+}
+
+export const c10ContainerHealthCheck = stackPolicy({
+    name: "c10-container-health-check",
+    description: "Containers behind a load balancer must define a container health check (Docker HEALTHCHECK in healthCheck).",
+    enforcementLevel: "mandatory",
+    config: {},
+    check: (resources) => loadBalancedServices(resources).flatMap(({ service, taskDefinitions, containers }) =>
+        taskDefinitions.flatMap((td) => {
+            const defs = containersOf(td);
+            if (defs === "unknown" || defs === undefined || containers.some(isUnknown)) return [];
+            return defs
+                .filter((d) => containers.includes(get(d, "name")))
+                .filter((d) => !isUnknown(get(d, "healthCheck")) && (arr(get(d, "healthCheck", "command")) ?? []).length === 0)
+                .map((d) => ({ urn: td.urn, message: `Container ${str(get(d, "name"))} of ${td.name} serves ${service.name}'s load balancer but has no healthCheck.` }));
+        })),
+});
+
+/** What a target group lacks: an explicit, enabled health check and an explicit deregistration delay. */
+export function targetGroupProblems(tg: Res, maxDelay: number): string[] {
+    const hc = tg.props["healthCheck"];
+    const delay = tg.props["deregistrationDelay"];
+    const out: string[] = [];
+    if (!isUnknown(hc)) {
+        if (hc === undefined || hc === null) out.push("has no explicit healthCheck");
+        else if (get(hc, "enabled") === false) out.push("disables its health check");
+        else if (get(hc, "path") === undefined && get(hc, "protocol") === undefined) out.push("does not say how to health-check (path or protocol)");
+    }
+    if (!isUnknown(delay)) {
+        const seconds = num(delay);
+        if (seconds === undefined) out.push("has no explicit deregistrationDelay (the AWS default is 300 s)");
+        else if (seconds > maxDelay) out.push(`has a deregistrationDelay of ${seconds} s, above ${maxDelay} s`);
+    }
+    return out;
+}
+
+export const c10TargetGroupHealth = stackPolicy<{ maxDeregistrationDelay: number }>({
+    name: "c10-target-group-health",
+    description: "Target groups of load-balanced ECS services must have an explicit health check and deregistration delay.",
+    enforcementLevel: "mandatory",
+    config: {
+        maxDeregistrationDelay: { type: "integer", minimum: 0, maximum: 3600, default: 300, description: "Longest deregistration delay accepted, in seconds." },
+    },
+    check: (resources, c) => {
+        const seen = new Set<Res>();
+        return loadBalancedServices(resources).flatMap(({ service, targetGroups }) => targetGroups
+            .filter((tg) => !seen.has(tg) && seen.add(tg) !== undefined)
+            .flatMap((tg) => targetGroupProblems(tg, c.maxDeregistrationDelay)
+                .map((p) => ({ urn: tg.urn, message: `Target group ${tg.name} of service ${service.name} ${p}.` }))));
+    },
+});
+
+const SUBNET_TYPES = ["aws:ec2/subnet:Subnet"];
+/** Where each placed resource lists its subnets: [top-level input, path to the list]. */
+const SUBNET_PATHS: { readonly [type: string]: readonly [string, ...string[]] } = {
+    "aws:ecs/service:Service": ["networkConfiguration", "subnets"],
+    "aws:eks/nodeGroup:NodeGroup": ["subnetIds"],
+    "aws:autoscaling/group:Group": ["vpcZoneIdentifiers"],
+};
+
+/** The distinct AZs of a resource's subnets; undefined when they cannot be told yet. */
+function zonesOf(r: Res, subnets: Res[]): { zones: Set<string>; complete: boolean } | undefined {
+    const [top, ...rest] = SUBNET_PATHS[r.type];
+    const list = get(r.props, top, ...rest);
+    if (r.type === "aws:autoscaling/group:Group" && (arr(r.props["availabilityZones"]) ?? []).length > 0) {
+        return { zones: new Set(strings(r.props["availabilityZones"])), complete: !hasUnknown(r.props["availabilityZones"]) };
+    }
+    if (list === undefined || (arr(list) ?? []).length === 0 && !isUnknown(list)) {
+        return undefined; // no subnets listed: not an awsvpc service, or the provider's defaults apply
+    }
+    const ids = arr(list) ?? [];
+    // Subnet IDs are outputs: matched by value when the stack's subnets expose them, else through the
+    // engine's property dependencies (the subnets whose outputs fed this input).
+    const byId = ids.map((id) => subnets.find((s) => typeof id === "string" && (get(s.props, "id") === id || s.urn === id)));
+    const allById = !hasUnknown(list) && byId.every((s) => s !== undefined);
+    const deps = r.propertyDependsOn[top] ?? [];
+    const matched = allById ? (byId as Res[]) : subnets.filter((s) => deps.includes(s.urn));
+    if (matched.length === 0) return undefined;
+    const zones = new Set<string>();
+    // With known IDs, subnets outside the stack would be missing from `matched`; their AZs cannot be told.
+    let complete = hasUnknown(list) || matched.length >= ids.length;
+    for (const s of matched) {
+        const az = s.props["availabilityZone"] ?? s.props["availabilityZoneId"];
+        if (typeof az === "string") zones.add(az);
+        else complete = false;
+    }
+    return { zones, complete };
+}
+
+export const c15MultiAzSubnets = stackPolicy<{ minAvailabilityZones: number }>({
+    name: "c15-multi-az-subnets",
+    description: "ECS services, EKS node groups and Auto Scaling groups must span at least two Availability Zones.",
+    enforcementLevel: "mandatory",
+    config: {
+        minAvailabilityZones: { type: "integer", minimum: 1, maximum: 6, default: 2, description: "Fewest distinct AZs a placed resource's subnets must span." },
+    },
+    check: (resources, c) => {
+        const subnets = ofTypes(resources, SUBNET_TYPES);
+        return ofTypes(resources, Object.keys(SUBNET_PATHS)).flatMap((r) => {
+            const z = zonesOf(r, subnets);
+            if (!z || z.zones.size >= c.minAvailabilityZones || !z.complete) return [];
+            return [{ urn: r.urn, message: `${r.name} spans ${z.zones.size} Availability Zone(s) (${[...z.zones].sort().join(", ")}); at least ${c.minAvailabilityZones} are needed.` }];
+        });
+    },
+});
+
+export const stackPolicies = [
+    c2EcsCapacityProviders, c3EcrLifecyclePolicy, c3EcrReplication, c10ContainerHealthCheck, c10TargetGroupHealth, c15MultiAzSubnets,
+];

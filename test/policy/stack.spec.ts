@@ -1,0 +1,120 @@
+import { c7PodIdentityAgent, c11EksObservability, c12EksAutoscaling, c13ManagedAddons, v3NativeSidecars } from "../../policy/eks-stack";
+import {
+    c2EcsCapacityProviders, c3EcrLifecyclePolicy, c3EcrReplication, c10ContainerHealthCheck, c10TargetGroupHealth, c15MultiAzSubnets,
+} from "../../policy/stack";
+import { APP_CONTAINER, ecsStack, fixtures, taskDefinition } from "./fixtures";
+import { expectStack, TestResource, UNKNOWN, urnOf, variant } from "./harness";
+
+const without = (resources: TestResource[], name: string) => resources.filter((r) => r.name !== name);
+const replace = (resources: TestResource[], r: TestResource) => resources.map((x) => (x.name === r.name ? r : x));
+const ADDONS = ["coredns", "kube-proxy", "vpc-cni", "aws-ebs-csi-driver", "eks-pod-identity-agent", "amazon-cloudwatch-observability"];
+const eksStack = (): TestResource[] => [fixtures.eksCluster(), ...ADDONS.map((a) => fixtures.addon(a)), fixtures.nodeGroup(), fixtures.karpenterRelease(), fixtures.nodePool()];
+
+describe("policy: stack rules", () => {
+    it("C2: every ECS cluster declares capacity providers", async () => {
+        await expectStack(c2EcsCapacityProviders, ecsStack(), []);
+        await expectStack(c2EcsCapacityProviders, without(ecsStack(), "shop-us-east-1-capacity"),
+            [["shop-us-east-1-cluster", "ECS cluster shop-us-east-1-cluster has no ClusterCapacityProviders."]]);
+    });
+
+    it("C2: during preview the cluster name is unknown and the dependency links them", async () => {
+        const capacity = { ...variant(fixtures.capacityProviders(), "props.clusterName", UNKNOWN.string),
+            propertyDependencies: { clusterName: [urnOf("aws:ecs/cluster:Cluster", "shop-us-east-1-cluster")] } };
+        await expectStack(c2EcsCapacityProviders, replace(ecsStack(), capacity), []);
+    });
+
+    it("C3: every repository has a lifecycle policy", async () => {
+        await expectStack(c3EcrLifecyclePolicy, [fixtures.repository(), fixtures.lifecyclePolicy()], []);
+        await expectStack(c3EcrLifecyclePolicy, [fixtures.repository()], [["registry-shop-orders", "ECR repository registry-shop-orders has no LifecyclePolicy."]]);
+        const other = variant(fixtures.lifecyclePolicy(), "props.repository", "shop/payments");
+        await expectStack(c3EcrLifecyclePolicy, [fixtures.repository(), other], [["registry-shop-orders", "ECR repository registry-shop-orders has no LifecyclePolicy."]]);
+    });
+
+    it("C3: the registry stack replicates to the regions its providers and replica templates name", async () => {
+        const registry = [fixtures.repository(), fixtures.lifecyclePolicy(), fixtures.creationTemplate("eu-west-1"), fixtures.creationTemplate("ap-southeast-2")];
+        await expectStack(c3EcrReplication, [...registry, fixtures.replication(["eu-west-1", "ap-southeast-2"])], []);
+        await expectStack(c3EcrReplication, [...registry, fixtures.replication(["eu-west-1"])],
+            [["registry-shop-orders", "ECR repository registry-shop-orders (us-east-1) is not replicated to ap-southeast-2."]]);
+        await expectStack(c3EcrReplication, registry,
+            [["registry-shop-orders", "ECR repository registry-shop-orders (us-east-1) is not replicated to ap-southeast-2, eu-west-1."]]);
+    });
+
+    it("C3: a stack with repositories and workloads in two regions must replicate to the other one", async () => {
+        const workloads = [fixtures.repository(), fixtures.ecsCluster("us-east-1"), fixtures.ecsCluster("eu-central-1")];
+        await expectStack(c3EcrReplication, [...workloads, fixtures.replication(["eu-central-1"])], []);
+        await expectStack(c3EcrReplication, workloads, [["registry-shop-orders", "ECR repository registry-shop-orders (us-east-1) is not replicated to eu-central-1."]]);
+        // A rule filtered to other repositories, or a destination in another account, does not count.
+        const filtered = variant(fixtures.replication(["eu-central-1"]), "props.replicationConfiguration.rules.0.repositoryFilters", [{ filter: "billing/", filterType: "PREFIX_MATCH" }]);
+        await expectStack(c3EcrReplication, [...workloads, filtered], [["registry-shop-orders", "ECR repository registry-shop-orders (us-east-1) is not replicated to eu-central-1."]]);
+        const otherAccount = variant(fixtures.replication(["eu-central-1"]), "props.replicationConfiguration.rules.0.destinations.0.registryId", "210987654321");
+        await expectStack(c3EcrReplication, [...workloads, otherAccount], [["registry-shop-orders", "ECR repository registry-shop-orders (us-east-1) is not replicated to eu-central-1."]]);
+        // Regions served by other stacks come from config.
+        await expectStack(c3EcrReplication, [fixtures.repository(), fixtures.replication(["eu-west-1"])],
+            [["registry-shop-orders", "ECR repository registry-shop-orders (us-east-1) is not replicated to sa-east-1."]], { workloadRegions: ["eu-west-1", "sa-east-1"] });
+    });
+
+    it("C10: containers behind a load balancer have a health check", async () => {
+        await expectStack(c10ContainerHealthCheck, ecsStack(), []);
+        const { healthCheck: _omit, ...noHealth } = APP_CONTAINER;
+        await expectStack(c10ContainerHealthCheck, replace(ecsStack(), taskDefinition([noHealth])),
+            [["orders-td", "Container app of orders-td serves orders-svc's load balancer but has no healthCheck."]]);
+    });
+
+    it("C10: a load-balanced service's target group has an explicit health check and deregistration delay (lb and alb aliases)", async () => {
+        for (const type of ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"]) {
+            const stack = replace(ecsStack(), fixtures.targetGroup(type));
+            await expectStack(c10TargetGroupHealth, stack, []);
+            await expectStack(c10TargetGroupHealth, replace(stack, variant(fixtures.targetGroup(type), "props.deregistrationDelay", undefined)),
+                [["orders-tg", "Target group orders-tg of service orders-svc has no explicit deregistrationDelay (the AWS default is 300 s)."]]);
+            await expectStack(c10TargetGroupHealth, replace(stack, variant(fixtures.targetGroup(type), "props.healthCheck", undefined)),
+                [["orders-tg", "Target group orders-tg of service orders-svc has no explicit healthCheck."]]);
+        }
+    });
+
+    it("C10: in preview the target group ARN is unknown and the dependency links it", async () => {
+        const service = { ...variant(fixtures.service(), "props.loadBalancers.0.targetGroupArn", UNKNOWN.string),
+            propertyDependencies: { loadBalancers: [urnOf("aws:lb/targetGroup:TargetGroup", "orders-tg")] } };
+        const tg = variant(variant(fixtures.targetGroup(), "props.arn", UNKNOWN.string), "props.healthCheck.enabled", false);
+        await expectStack(c10TargetGroupHealth, replace(replace(ecsStack(), service), tg),
+            [["orders-tg", "Target group orders-tg of service orders-svc disables its health check."]]);
+    });
+
+    it("C15: service subnets span at least two AZs", async () => {
+        await expectStack(c15MultiAzSubnets, ecsStack(), []);
+        const oneAz = [fixtures.subnet("us-east-1a", "subnet-a"), fixtures.subnet("us-east-1a", "subnet-b"), fixtures.subnet("us-east-1a", "subnet-c")];
+        await expectStack(c15MultiAzSubnets, [...oneAz, ...ecsStack().filter((r) => r.type !== "aws:ec2/subnet:Subnet")],
+            [["orders-svc", "orders-svc spans 1 Availability Zone(s) (us-east-1a); at least 2 are needed."]]);
+        await expectStack(c15MultiAzSubnets, ecsStack(), [["orders-svc", "orders-svc spans 3 Availability Zone(s) (us-east-1a, us-east-1b, us-east-1c); at least 4 are needed."]],
+            { minAvailabilityZones: 4 });
+        const group = variant(fixtures.nodeGroup(), "props.subnetIds", ["subnet-a"]);
+        await expectStack(c15MultiAzSubnets, [...ecsStack(), group], [["platform-system", "platform-system spans 1 Availability Zone(s) (us-east-1a); at least 2 are needed."]]);
+    });
+
+    it("C7/C11/C13: each cluster has the pod identity, observability and core add-ons", async () => {
+        await expectStack(c7PodIdentityAgent, eksStack(), []);
+        await expectStack(c11EksObservability, eksStack(), []);
+        await expectStack(c13ManagedAddons, eksStack(), []);
+        await expectStack(c7PodIdentityAgent, without(eksStack(), "platform-eks-pod-identity-agent"),
+            [["platform-cluster", "EKS cluster platform-cluster lacks the managed add-on eks-pod-identity-agent."]]);
+        await expectStack(c11EksObservability, without(eksStack(), "platform-amazon-cloudwatch-observability"),
+            [["platform-cluster", "EKS cluster platform-cluster lacks the Container Insights add-on amazon-cloudwatch-observability."]]);
+        await expectStack(c13ManagedAddons, without(without(eksStack(), "platform-coredns"), "platform-aws-ebs-csi-driver"),
+            [["platform-cluster", "EKS cluster platform-cluster lacks the managed add-ons coredns, aws-ebs-csi-driver."]]);
+        const autoMode = variant(fixtures.eksCluster(), "props.computeConfig", { enabled: true });
+        await expectStack(c13ManagedAddons, [autoMode], []);
+    });
+
+    it("C12: clusters autoscale with Karpenter or Auto Mode", async () => {
+        await expectStack(c12EksAutoscaling, eksStack(), []);
+        await expectStack(c12EksAutoscaling, [fixtures.eksCluster(), fixtures.nodeGroup()], [["platform-cluster", "EKS cluster platform-cluster has neither Karpenter nor Auto Mode."]]);
+        await expectStack(c12EksAutoscaling, [variant(fixtures.eksCluster(), "props.computeConfig", { enabled: true })], []);
+    });
+
+    it("V3: native sidecars need a cluster that enables them", async () => {
+        await expectStack(v3NativeSidecars, [...eksStack(), fixtures.deployment()], []);
+        await expectStack(v3NativeSidecars, [variant(fixtures.eksCluster(), "props.version", "1.28"), fixtures.deployment()],
+            [["orders", "orders runs native sidecars (log-shipper) but the cluster runs Kubernetes 1.28; use 1.29 or later."]]);
+        await expectStack(v3NativeSidecars, [fixtures.deployment()], [["orders", "orders runs native sidecars (log-shipper) but the cluster runs Kubernetes 1.27; use 1.29 or later."]],
+            { clusterVersion: "1.27" });
+    });
+});
