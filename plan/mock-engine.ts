@@ -109,6 +109,17 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
             state.arn = `arn:aws:kms:${r}:${MOCK_ACCOUNT_ID}:key/${name}`;
             state.keyId = name;
             break;
+        case "aws:lb/loadBalancer:LoadBalancer":
+            // Real shapes: arn ...:loadbalancer/app/<name>/<id>, arnSuffix app/<name>/<id>.
+            state.arn = `arn:aws:elasticloadbalancing:${r}:${MOCK_ACCOUNT_ID}:loadbalancer/app/${name}/50dc6c495c0c9188`;
+            state.arnSuffix = `app/${name}/50dc6c495c0c9188`;
+            state.dnsName = `${name}-1234567890.${r}.elb.amazonaws.com`;
+            state.zoneId = "Z35SXDOTRQ7X7K";
+            break;
+        case "aws:lb/targetGroup:TargetGroup":
+            state.arn = `arn:aws:elasticloadbalancing:${r}:${MOCK_ACCOUNT_ID}:targetgroup/${name}/73e2d6bc24d8a067`;
+            state.arnSuffix = `targetgroup/${name}/73e2d6bc24d8a067`;
+            break;
         case "aws:ec2/vpc:Vpc":
             state.defaultRouteTableId = `${name}-rtb-default`;
             break;

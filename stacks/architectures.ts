@@ -1,4 +1,5 @@
 import { ArchitectureName, StackConfig } from "./config";
+import { buildFargateMicroservices } from "./fargate-microservices";
 import { buildRegistry } from "./registry";
 
 type Builder = (cfg: StackConfig) => Record<string, unknown> | Promise<Record<string, unknown>>;
@@ -6,4 +7,5 @@ type Builder = (cfg: StackConfig) => Record<string, unknown> | Promise<Record<st
 /** One builder per architecture; an architecture that is not built yet says so instead of guessing. */
 export const BUILDERS: { [A in ArchitectureName]?: Builder } = {
     "registry": buildRegistry,
+    "fargate-microservices": buildFargateMicroservices,
 };
