@@ -151,6 +151,7 @@ function resolveService(errors: ArgumentErrors, s: MicroserviceSpec, i: number, 
             `${show(s.imageTag ?? "(unset)")} is not an image tag or sha256 digest; repositories have immutable tags, so name the release`);
     }
     const port = s.port ?? 8080;
+    errors.require(Number.isInteger(port) && port >= 1 && port <= 65535, `${p}port`, `${show(port)} is not a port from 1 to 65535`);
     const healthCheckPath = s.healthCheckPath ?? "/health";
     errors.require(healthCheckPath.startsWith("/"), `${p}healthCheckPath`, `${show(healthCheckPath)} must start with /`);
     const internal = s.internal ?? false;
@@ -161,7 +162,7 @@ function resolveService(errors: ArgumentErrors, s: MicroserviceSpec, i: number, 
     const task = resolveTaskDefinitionArgs({
         cpu: s.cpu, memory: s.memory, cpuArchitecture: s.cpuArchitecture, logRetentionInDays,
         containers: [mainContainer(s, "image", port, healthCheckPath), ...(s.sidecars ?? [])],
-    }, errors, p);
+    }, errors, p, (c) => c === 0 ? `services[${i}]` : `${p}sidecars[${c - 1}]`);
     // The service-level rules (strategy, counts) are the shared block's; alarms and targets are filled in later.
     resolveServiceArgs({
         clusterArn: "", clusterName: "", taskDefinitionArn: "", vpcId: "", subnetIds: [],
