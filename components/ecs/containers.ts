@@ -117,12 +117,16 @@ function resolveHealthCheck(errors: ArgumentErrors, path: string, h: ContainerHe
     return r;
 }
 
-/** Resolves and validates the containers of one task; `path` is e.g. "containers" or "services[1].sidecars". */
-export function resolveContainers(errors: ArgumentErrors, path: string, containers: readonly ContainerSpec[]): ResolvedContainer[] {
+/**
+ * Resolves and validates the containers of one task; `path` is e.g. "containers". `containerPath`
+ * names container i where an embedding component's user wrote it (default `<path>[i]`).
+ */
+export function resolveContainers(errors: ArgumentErrors, path: string, containers: readonly ContainerSpec[],
+    containerPath: (i: number) => string = (i) => `${path}[${i}]`): ResolvedContainer[] {
     errors.require(containers.length > 0, path, "is empty; give at least one container");
     const names = containers.map((c) => c.name);
     const resolved = containers.map((c, i) => {
-        const p = `${path}[${i}]`;
+        const p = containerPath(i);
         errors.require(typeof c.name === "string" && CONTAINER_NAME.test(c.name), `${p}.name`,
             `${show(c.name)} is not a container name; use 1 to 255 letters, digits, _ or -`);
         const ports = (c.portMappings ?? []).map((m, j) => {

@@ -43,13 +43,17 @@ export interface ResolvedTaskDefinitionArgs {
     ephemeralStorageGiB?: number;
 }
 
-/** Validates the task-level settings; `path` prefixes property names for a component that embeds a task. */
-export function resolveTaskDefinitionArgs(args: FargateTaskDefinitionArgs, errors: ArgumentErrors, path = ""): ResolvedTaskDefinitionArgs {
+/**
+ * Validates the task-level settings; `path` prefixes property names for a component that embeds a task,
+ * and `containerPath` (optional) names container i where that component's user wrote it.
+ */
+export function resolveTaskDefinitionArgs(args: FargateTaskDefinitionArgs, errors: ArgumentErrors, path = "",
+    containerPath?: (i: number) => string): ResolvedTaskDefinitionArgs {
     const r: ResolvedTaskDefinitionArgs = {
         cpu: args.cpu ?? 256,
         memory: args.memory ?? 512,
         cpuArchitecture: args.cpuArchitecture ?? "ARM64",
-        containers: resolveContainers(errors, `${path}containers`, args.containers ?? []),
+        containers: resolveContainers(errors, `${path}containers`, args.containers ?? [], containerPath),
         logRetentionInDays: args.logRetentionInDays ?? 30,
         ephemeralStorageGiB: args.ephemeralStorageGiB,
     };
