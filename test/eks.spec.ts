@@ -89,3 +89,16 @@ describe("EksPlatform argument errors (nothing registered)", () => {
         assertInputError(run, "nodePool.expireAfter", `"720h" is beyond Auto Mode's 21-day node lifetime`);
     });
 });
+
+describe("EKS calendar shared with the policy pack (V1)", () => {
+    it("V1: the component and the pack classify every calendar version alike on every boundary day", async () => {
+        const { supportPhase, EKS_CALENDAR } = await import("../policy/eks-calendar");
+        for (const row of EKS_CALENDAR) {
+            for (const day of [row.endOfStandardSupport, row.endOfExtendedSupport, "2026-11-22"]) {
+                const ours = supportStatus(row.version, day)!.status;
+                const pack = supportPhase(row.version, day, EKS_CALENDAR);
+                assert.equal(ours === "unsupported" ? "ended" : ours, pack, `${row.version} on ${day}`);
+            }
+        }
+    });
+});

@@ -21,7 +21,9 @@ describe("policy: EKS", () => {
         const v131 = variant(fixtures.eksCluster(), "props.version", "1.31");
         await expectResource(v1EksStandardSupport, v131, ["platform-cluster runs Kubernetes 1.31, past the end of EKS standard support."], on);
         await expectResource(v1EksExtendedSupport, v131, [], on);
-        await expectResource(v1EksExtendedSupport, v131, ["platform-cluster runs Kubernetes 1.31, past the end of EKS extended support."], { checkDate: "2026-11-26" });
+        // The end day of extended support (2026-11-26) is still inside it; the day after is not.
+        await expectResource(v1EksExtendedSupport, v131, [], { checkDate: "2026-11-26" });
+        await expectResource(v1EksExtendedSupport, v131, ["platform-cluster runs Kubernetes 1.31, past the end of EKS extended support."], { checkDate: "2026-11-27" });
         const v128 = variant(fixtures.nodeGroup(), "props.version", "1.28");
         await expectResource(v1EksStandardSupport, v128, [], on);
         await expectResource(v1EksExtendedSupport, v128, ["platform-system runs Kubernetes 1.28, past the end of EKS extended support."], on);
