@@ -22,8 +22,21 @@ export interface RecordedResource {
     readonly deleteBeforeReplace: boolean;
     readonly ignoreChanges: string[];
     readonly dependencies: string[];
+    /** Input property → URNs it depends on, as the SDK reports them to the engine. */
+    readonly propertyDependencies: { [property: string]: string[] };
+    /** Alias URNs (alias specs collapsed the way the engine does). */
     readonly aliases: string[];
     readonly additionalSecretOutputs: string[];
+    /** Custom timeouts as Go duration strings ("5m"); absent when none is set. */
+    readonly customTimeouts?: { readonly create?: string; readonly update?: string; readonly delete?: string };
+    /** Whether `deleteBeforeReplace` was set explicitly (the engine passes this on to analyzers). */
+    readonly deleteBeforeReplaceDefined: boolean;
+    /** Package version the SDK asked for (names the engine's default provider). */
+    readonly version?: string;
+    /** Inputs in wire form (secrets, unknowns and resource references as signature objects). */
+    readonly wireInputs: Record<string, any>;
+    /** Outputs in wire form: the mock's state for a custom resource, `registerOutputs` for a component. */
+    wireOutputs: Record<string, any>;
 }
 
 export interface RecordedInvoke {
@@ -36,6 +49,7 @@ export interface RecordedInvoke {
 export class MockRun {
     readonly resources: RecordedResource[] = [];
     readonly invokes: RecordedInvoke[] = [];
+    private readonly index = new Map<string, RecordedResource>();
     /** What the program returned (stack outputs), when it did not throw. */
     outputs: Record<string, unknown> | undefined;
     error: unknown;
@@ -62,7 +76,11 @@ export class MockRun {
         return found;
     }
     byUrn(urn: string): RecordedResource | undefined {
-        return this.resources.find((r) => r.urn === urn);
+        return this.index.get(urn);
+    }
+    record(resource: RecordedResource): void {
+        this.resources.push(resource);
+        this.index.set(resource.urn, resource);
     }
     /** Resources under `ancestorUrn` (children, grandchildren, …). */
     descendantsOf(ancestorUrn: string): RecordedResource[] {
@@ -153,10 +171,38 @@ function regionOf(providerRef: string | undefined): string | undefined {
     return providerRegions.get(providerRef.split("::").slice(0, -1).join("::"));
 }
 
+/** The URN an alias spec stands for, as the engine's step generator collapses it. */
+function aliasUrn(alias: any, req: any): string {
+    if (alias.getUrn?.()) {
+        return alias.getUrn();
+    }
+    const spec = alias.getSpec?.();
+    if (!spec) {
+        return String(alias);
+    }
+    const project = spec.getProject() || pulumi.runtime.getProject();
+    const stack = spec.getStack() || pulumi.runtime.getStack();
+    const type = spec.getType() || req.getType();
+    let parent: string = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+    if (parent.split("::")[2]?.endsWith("pulumi:pulumi:Stack")) {
+        parent = "";
+    }
+    const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${spec.getName() || req.getName()}`;
+}
+
 /** Wraps the SDK's MockMonitor so that every RegisterResource request is recorded in full. */
 function recordRegistrations(): void {
     const monitor = pulumi.runtime.getMonitor() as any;
     const register = monitor.registerResource.bind(monitor);
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
+        const recorded = current?.byUrn(req.getUrn());
+        if (recorded) {
+            recorded.wireOutputs = req.getOutputs()?.toJavaScript() ?? {};
+        }
+        return registerOutputs(req, callback);
+    };
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
         const run = current;
         const inputs = pulumi.runtime.deserializeProperties(req.getObject());
@@ -170,7 +216,7 @@ function recordRegistrations(): void {
                 if (type.startsWith("pulumi:providers:")) {
                     providerRegions.set(urn, inputs.region);
                 }
-                run.resources.push({
+                run.record({
                     type,
                     name: req.getName(),
                     urn,
@@ -186,13 +232,27 @@ function recordRegistrations(): void {
                     deleteBeforeReplace: req.getDeletebeforereplace(),
                     ignoreChanges: req.getIgnorechangesList(),
                     dependencies: req.getDependenciesList(),
-                    aliases: req.getAliasesList().map((a: any) => a.getUrn?.() ?? String(a)),
+                    propertyDependencies: Object.fromEntries([...req.getPropertydependenciesMap().entries()]
+                        .map(([k, v]: [string, any]) => [k, v.getUrnsList()])),
+                    aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((a: any) => aliasUrn(a, req))],
                     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                    customTimeouts: customTimeouts(req.getCustomtimeouts()),
+                    deleteBeforeReplaceDefined: req.getDeletebeforereplacedefined(),
+                    version: req.getVersion() || undefined,
+                    wireInputs: req.getObject()?.toJavaScript() ?? {},
+                    wireOutputs: req.getCustom() ? resp.getObject()?.toJavaScript() ?? {} : {},
                 });
             }
             callback(err, resp);
         });
     };
+}
+
+function customTimeouts(t: any): RecordedResource["customTimeouts"] {
+    if (!t || !(t.getCreate() || t.getUpdate() || t.getDelete())) {
+        return undefined;
+    }
+    return { create: t.getCreate() || undefined, update: t.getUpdate() || undefined, delete: t.getDelete() || undefined };
 }
 
 export interface RunOptions {
