@@ -166,7 +166,8 @@ const mocks: pulumi.runtime.Mocks = {
 
 function regionOf(providerRef: string | undefined): string | undefined {
     if (!providerRef) {
-        return undefined;
+        // The engine's default provider is configured from the stack's `aws:region`.
+        return new pulumi.Config("aws").get("region");
     }
     return providerRegions.get(providerRef.split("::").slice(0, -1).join("::"));
 }
@@ -180,20 +181,27 @@ function aliasUrn(alias: any, req: any): string {
     if (!spec) {
         return String(alias);
     }
-    const project = spec.getProject() || pulumi.runtime.getProject();
-    const stack = spec.getStack() || pulumi.runtime.getStack();
-    const type = spec.getType() || req.getType();
-    let parent: string = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
-    if (parent.split("::")[2]?.endsWith("pulumi:pulumi:Stack")) {
-        parent = "";
-    }
-    const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;
-    return `urn:pulumi:${stack}::${project}::${qualified}::${spec.getName() || req.getName()}`;
+    const parent: string = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+    return engineUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName(),
+        spec.getStack() || undefined, spec.getProject() || undefined);
+}
+
+/**
+ * URNs as the engine makes them (`Deployment.generateURN`): the parent's full qualified type, and none
+ * for children of the root stack. The SDK's MockMonitor keeps only the parent's last type and includes
+ * the stack's, so its URNs would differ from what `pulumi preview` shows and policies see.
+ */
+function engineUrn(parent: string, type: string, name: string,
+    stack = pulumi.runtime.getStack(), project = pulumi.runtime.getProject()): string {
+    const parentType = parent ? parent.split("::")[2] : "";
+    const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
 /** Wraps the SDK's MockMonitor so that every RegisterResource request is recorded in full. */
 function recordRegistrations(): void {
     const monitor = pulumi.runtime.getMonitor() as any;
+    monitor.newUrn = engineUrn;
     const register = monitor.registerResource.bind(monitor);
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
