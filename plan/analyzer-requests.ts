@@ -1,7 +1,7 @@
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { MockRun, RecordedResource } from "./mock-engine";
+import { RecordedResource } from "./mock-engine";
 
 /**
  * Turns what the mock engine recorded into the requests the Pulumi engine sends an analyzer: its step
@@ -20,38 +20,67 @@ export interface StackIdentity {
 }
 
 /**
- * Adds the default provider the engine would create for every package that custom resources use
- * without an explicit provider (`default_<version>`, configured from the stack's `<pkg>:*` config).
+ * The resources of a stack as the engine sees them: what the program registered, plus the default
+ * provider the engine creates for every package that custom resources use without an explicit provider
+ * (`default_<version>`, configured from the stack's `<pkg>:*` config). Fed one registration at a time,
+ * so analysis can start while the program still runs, as in the engine.
  */
-export function withDefaultProviders(run: MockRun, id: StackIdentity): PlannedResource[] {
-    const added = new Map<string, PlannedResource>();
-    const resources = run.resources.map((r) => {
+export class PlannedStack {
+    private readonly defaults = new Map<string, PlannedResource>();
+    private readonly byUrn = new Map<string, RecordedResource>();
+
+    constructor(private readonly id: StackIdentity) {}
+
+    /** Records `r`; returns what the engine would analyze now: a new default provider first, then `r`. */
+    add(r: RecordedResource): PlannedResource[] {
+        this.byUrn.set(r.urn, r);
+        const before = this.defaults.size;
+        const planned = this.planned(r);
+        return this.defaults.size > before ? [this.defaults.get(planned.providerUrn!)!, planned] : [planned];
+    }
+
+    /** `r` as the engine holds it: on its default provider when it names none. */
+    planned(r: RecordedResource): PlannedResource {
         if (!r.custom || r.provider || r.type.startsWith("pulumi:providers:")) {
             return r;
         }
-        const pkg = r.type.split(":")[0];
-        const name = r.version ? `default_${r.version.replace(/[.+-]/g, "_")}` : "default";
-        const urn = `urn:pulumi:${id.stack}::${id.project}::pulumi:providers:${pkg}::${name}`;
-        if (!added.has(urn)) {
-            const inputs: Record<string, any> = Object.fromEntries(Object.entries(id.config)
+        const provider = this.defaultProvider(r.type.split(":")[0], r.version);
+        return { ...r, provider: `${provider.urn}::${provider.id}`, providerUrn: provider.urn, region: r.region ?? provider.region };
+    }
+
+    lookup(urn: string): PlannedResource | undefined {
+        const r = this.byUrn.get(urn);
+        return r ? this.planned(r) : this.defaults.get(urn);
+    }
+
+    /** Every resource in registration order, default providers after the stack (the engine adds them first). */
+    all(recorded: RecordedResource[]): PlannedResource[] {
+        const planned = recorded.map((r) => this.planned(r));
+        const stack = planned.filter((r) => r.type === "pulumi:pulumi:Stack");
+        return [...stack, ...this.defaults.values(), ...planned.filter((r) => r.type !== "pulumi:pulumi:Stack")];
+    }
+
+    private defaultProvider(pkg: string, version: string | undefined): PlannedResource {
+        const name = version ? `default_${version.replace(/[.+-]/g, "_")}` : "default";
+        const urn = `urn:pulumi:${this.id.stack}::${this.id.project}::pulumi:providers:${pkg}::${name}`;
+        let provider = this.defaults.get(urn);
+        if (!provider) {
+            const inputs: Record<string, any> = Object.fromEntries(Object.entries(this.id.config)
                 .filter(([k]) => k.startsWith(`${pkg}:`))
                 .map(([k, v]) => [k.slice(pkg.length + 1), v]));
-            if (r.version) {
-                inputs.version = r.version;
+            if (version) {
+                inputs.version = version;
             }
-            added.set(urn, {
+            provider = {
                 type: `pulumi:providers:${pkg}`, name, urn, custom: true, region: pkg === "aws" ? inputs.region : undefined,
                 inputs, wireInputs: inputs, wireOutputs: inputs, id: `${name}-id`,
                 protect: false, retainOnDelete: false, deleteBeforeReplace: false, deleteBeforeReplaceDefined: false,
                 ignoreChanges: [], dependencies: [], propertyDependencies: {}, aliases: [], additionalSecretOutputs: [],
-            });
+            };
+            this.defaults.set(urn, provider);
         }
-        const provider = added.get(urn)!;
-        return { ...r, provider: `${urn}::${provider.id}`, providerUrn: urn, region: r.region ?? provider.region };
-    });
-    // The engine registers a default provider before the first resource that uses it.
-    const stack = resources.filter((r) => r.type === "pulumi:pulumi:Stack");
-    return [...stack, ...added.values(), ...resources.filter((r) => r.type !== "pulumi:pulumi:Stack")];
+        return provider;
+    }
 }
 
 /**
@@ -124,15 +153,11 @@ function struct(props: Record<string, any>): Struct {
 
 /** Builds the requests for one planned stack; providers are looked up by URN. */
 export class AnalyzerRequests {
-    private readonly byUrn: Map<string, PlannedResource>;
-
-    constructor(private readonly resources: PlannedResource[]) {
-        this.byUrn = new Map(resources.map((r) => [r.urn, r]));
-    }
+    constructor(private readonly lookup: (urn: string) => PlannedResource | undefined) {}
 
     /** The provider of a custom resource as the engine describes it: type, URN, name and inputs. */
     private provider(r: PlannedResource): analyzerpb.AnalyzerProviderResource | undefined {
-        const provider = r.providerUrn && r.provider ? this.byUrn.get(r.providerUrn) : undefined;
+        const provider = r.providerUrn && r.provider ? this.lookup(r.providerUrn) : undefined;
         if (!provider) {
             return undefined;
         }
@@ -160,9 +185,9 @@ export class AnalyzerRequests {
     }
 
     /** `AnalyzeStack`: every resource with its outputs, parent, dependencies and property dependencies. */
-    analyzeStack(): analyzerpb.AnalyzeStackRequest {
+    analyzeStack(resources: PlannedResource[]): analyzerpb.AnalyzeStackRequest {
         const req = new analyzerpb.AnalyzeStackRequest();
-        req.setResourcesList(this.resources.map((r) => {
+        req.setResourcesList(resources.map((r) => {
             const res = new analyzerpb.AnalyzerResource();
             res.setType(r.type);
             res.setName(r.name);

@@ -81,7 +81,10 @@ export class MockRun {
     record(resource: RecordedResource): void {
         this.resources.push(resource);
         this.index.set(resource.urn, resource);
+        this.onResource?.(resource);
     }
+    /** Called with every registration as it completes (the plan starts its analysis from here). */
+    onResource?: (resource: RecordedResource) => void;
     /** Resources under `ancestorUrn` (children, grandchildren, …). */
     descendantsOf(ancestorUrn: string): RecordedResource[] {
         const byUrn = new Map(this.resources.map((r) => [r.urn, r]));
@@ -272,6 +275,8 @@ export interface RunOptions {
     readonly config?: { [key: string]: string };
     /** Run as a preview (outputs of resources unknown). @default false */
     readonly preview?: boolean;
+    /** Called with every registration as it completes. */
+    readonly onResource?: (resource: RecordedResource) => void;
 }
 
 /**
@@ -283,6 +288,7 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
         throw new Error("runProgram: another program is still running in this process");
     }
     const run = new MockRun();
+    run.onResource = options.onResource;
     current = run;
     providerRegions.clear();
     try {

@@ -1,6 +1,6 @@
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { AnalyzerClient, AnalyzerInfo, Diagnostic, PolicyPackConfig } from "./analyzer-client";
-import { AnalyzerRequests, PlannedResource, StackIdentity } from "./analyzer-requests";
+import { AnalyzerRequests, PlannedResource, PlannedStack, StackIdentity } from "./analyzer-requests";
 import { reconcilePolicyConfig } from "./policy-config";
 import { PolicyProcess, startPolicyPack } from "./policy-process";
 
@@ -19,7 +19,7 @@ const ANALYZE_CONCURRENCY = 64;
 
 /**
  * One running policy pack and a client of its Analyzer service. It can analyze several stacks in turn
- * (`--all`, the benchmark), configuring the pack for each as the engine does for each preview.
+ * (`--all`, the tests), configuring the pack for each as the engine does for each preview.
  */
 export class PolicySession {
     private constructor(private readonly process: PolicyProcess, private readonly client: AnalyzerClient,
@@ -38,28 +38,57 @@ export class PolicySession {
     }
 
     /**
-     * Runs the pack over a stack as `pulumi preview --policy-pack` does: `Configure` with the reconciled
-     * policy config, `ConfigureStack`, `Analyze` for every resource (concurrently), then `AnalyzeStack`.
+     * Starts the analysis of one stack as `pulumi preview --policy-pack` does: `Configure` with the
+     * reconciled policy config and `ConfigureStack`; then `analyze` each resource as it registers and
+     * `analyzeStack` once the program is done.
      */
-    async analyze(resources: PlannedResource[], id: StackIdentity, userConfig?: PolicyPackConfig): Promise<Violation[]> {
+    async beginStack(stack: PlannedStack, id: StackIdentity, userConfig?: PolicyPackConfig): Promise<StackAnalysis> {
         await this.client.configure(reconcilePolicyConfig(this.info, userConfig));
         await this.client.configureStack(stackConfigureRequest(id));
-        const requests = new AnalyzerRequests(resources);
-        const perResource = await mapConcurrent(resources, ANALYZE_CONCURRENCY,
-            // The engine attributes every Analyze diagnostic to the analyzed resource.
-            async (r) => (await this.client.analyze(requests.analyze(r))).map((d) => violation(d, r.urn)));
-        const urns = new Set(resources.map((r) => r.urn));
-        const root = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
-        // AnalyzeStack diagnostics keep a URN of the stack; any other goes to the root stack resource.
-        const stackWide = (await this.client.analyzeStack(requests.analyzeStack()))
-            .map((d) => violation(d, urns.has(d.urn) ? d.urn : root));
-        return [...perResource.flat(), ...stackWide].filter((v): v is Violation => v !== undefined);
+        return new StackAnalysis(this.client, stack);
     }
 
     close(): void {
         this.client.close();
         this.process.stop();
     }
+}
+
+/** The analysis of one stack: `Analyze` calls (at most ANALYZE_CONCURRENCY in flight), then `AnalyzeStack`. */
+export class StackAnalysis {
+    private readonly requests: AnalyzerRequests;
+    private inFlight = 0;
+    private readonly waiting: (() => void)[] = [];
+
+    constructor(private readonly client: AnalyzerClient, stack: PlannedStack) {
+        this.requests = new AnalyzerRequests((urn) => stack.lookup(urn));
+    }
+
+    /** `Analyze` one resource; the engine attributes every diagnostic to the analyzed resource. */
+    async analyze(r: PlannedResource): Promise<Violation[]> {
+        if (this.inFlight >= ANALYZE_CONCURRENCY) {
+            await new Promise<void>((resolve) => this.waiting.push(resolve));
+        }
+        this.inFlight++;
+        try {
+            return defined((await this.client.analyze(this.requests.analyze(r))).map((d) => violation(d, r.urn)));
+        } finally {
+            this.inFlight--;
+            this.waiting.shift()?.();
+        }
+    }
+
+    /** `AnalyzeStack` over the final resources; a diagnostic's URN outside the stack goes to the root stack. */
+    async analyzeStack(resources: PlannedResource[]): Promise<Violation[]> {
+        const urns = new Set(resources.map((r) => r.urn));
+        const root = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
+        const diagnostics = await this.client.analyzeStack(this.requests.analyzeStack(resources));
+        return defined(diagnostics.map((d) => violation(d, urns.has(d.urn) ? d.urn : root)));
+    }
+}
+
+function defined(violations: (Violation | undefined)[]): Violation[] {
+    return violations.filter((v): v is Violation => v !== undefined);
 }
 
 function violation(d: Diagnostic, urn: string): Violation | undefined {
@@ -88,17 +117,4 @@ function stackConfigureRequest(id: StackIdentity): analyzerpb.AnalyzerStackConfi
     req.getTagsMap().set("pulumi:project", id.project);
     req.getTagsMap().set("pulumi:runtime", "nodejs");
     return req;
-}
-
-async function mapConcurrent<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-    const results: R[] = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
 }

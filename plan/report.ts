@@ -106,8 +106,9 @@ export function formatPlan(result: PlanResult): string {
     }
     const verdict = s.mandatory > 0 ? "FAIL: fix the mandatory violations above" : s.advisory > 0 ? "OK (advisory only)" : "OK";
     lines.push("", `Summary: ${s.resources} resources in ${s.regions} region${s.regions === 1 ? "" : "s"}; ${s.mandatory} mandatory, ${s.advisory} advisory violations. ${verdict}`);
-    lines.push(`Time: program ${result.timings.programMs} ms, policy ${result.timings.policyMs} ms after the program ` +
-        `(pack started in ${result.timings.policyStartMs} ms, alongside the program)`);
+    const t = result.timings;
+    lines.push(`Time: program ${t.programMs} ms, policy ${t.policyMs} ms after it (analysis ${t.analysisMs} ms; ` +
+        `the pack started in ${t.policyStartMs} ms, alongside the program)`);
     return lines.join("\n");
 }
 
