@@ -171,33 +171,14 @@ export class AnalyzerRequests {
 
     /** `Analyze`: the resource's inputs before it is created. */
     analyze(r: PlannedResource): analyzerpb.AnalyzeRequest {
-        const req = new analyzerpb.AnalyzeRequest();
-        req.setType(r.type);
-        req.setName(r.name);
-        req.setUrn(r.urn);
-        req.setProperties(struct(r.wireInputs));
-        req.setOptions(options(r));
-        const provider = this.provider(r);
-        if (provider) {
-            req.setProvider(provider);
-        }
-        return req;
+        return this.describe(new analyzerpb.AnalyzeRequest(), r, r.wireInputs);
     }
 
     /** `AnalyzeStack`: every resource with its outputs, parent, dependencies and property dependencies. */
     analyzeStack(resources: PlannedResource[]): analyzerpb.AnalyzeStackRequest {
         const req = new analyzerpb.AnalyzeStackRequest();
         req.setResourcesList(resources.map((r) => {
-            const res = new analyzerpb.AnalyzerResource();
-            res.setType(r.type);
-            res.setName(r.name);
-            res.setUrn(r.urn);
-            res.setProperties(struct(r.wireOutputs));
-            res.setOptions(options(r));
-            const provider = this.provider(r);
-            if (provider) {
-                res.setProvider(provider);
-            }
+            const res = this.describe(new analyzerpb.AnalyzerResource(), r, r.wireOutputs);
             res.setParent(r.parent ?? "");
             res.setDependenciesList(r.dependencies);
             for (const [key, urns] of Object.entries(r.propertyDependencies)) {
@@ -208,5 +189,19 @@ export class AnalyzerRequests {
             return res;
         }));
         return req;
+    }
+
+    /** What both messages share: identity, properties, options and provider. */
+    private describe<M extends analyzerpb.AnalyzeRequest | analyzerpb.AnalyzerResource>(msg: M, r: PlannedResource, props: Record<string, any>): M {
+        msg.setType(r.type);
+        msg.setName(r.name);
+        msg.setUrn(r.urn);
+        msg.setProperties(struct(props));
+        msg.setOptions(options(r));
+        const provider = this.provider(r);
+        if (provider) {
+            msg.setProvider(provider);
+        }
+        return msg;
     }
 }

@@ -23,6 +23,12 @@ export const BAD_PROGRAM_MANDATORY: { [pack: string]: { [resource: string]: stri
         "legacy-mesh": "no-app-mesh",
         "outdated": "eks-version-supported",
     },
+    "aws-containers": {
+        "unscanned": "c3-ecr-image-scanning",
+        "oversized-memory": "c4-fargate-cpu-memory",
+        "legacy-mesh": "c5-no-app-mesh",
+        "outdated": "v1-eks-extended-support",
+    },
 };
 
 export const FIXTURES = path.join(REPO_ROOT, "test", "fixtures");
