@@ -22,8 +22,21 @@ export interface RecordedResource {
     readonly deleteBeforeReplace: boolean;
     readonly ignoreChanges: string[];
     readonly dependencies: string[];
+    /** Input property → URNs it depends on, as the SDK reports them to the engine. */
+    readonly propertyDependencies: { [property: string]: string[] };
+    /** Alias URNs (alias specs collapsed the way the engine does). */
     readonly aliases: string[];
     readonly additionalSecretOutputs: string[];
+    /** Custom timeouts as Go duration strings ("5m"); absent when none is set. */
+    readonly customTimeouts?: { readonly create?: string; readonly update?: string; readonly delete?: string };
+    /** Whether `deleteBeforeReplace` was set explicitly (the engine passes this on to analyzers). */
+    readonly deleteBeforeReplaceDefined: boolean;
+    /** Package version the SDK asked for (names the engine's default provider). */
+    readonly version?: string;
+    /** Inputs in wire form (secrets, unknowns and resource references as signature objects). */
+    readonly wireInputs: Record<string, any>;
+    /** Outputs in wire form: the mock's state for a custom resource, `registerOutputs` for a component. */
+    wireOutputs: Record<string, any>;
 }
 
 export interface RecordedInvoke {
@@ -36,6 +49,7 @@ export interface RecordedInvoke {
 export class MockRun {
     readonly resources: RecordedResource[] = [];
     readonly invokes: RecordedInvoke[] = [];
+    private readonly index = new Map<string, RecordedResource>();
     /** What the program returned (stack outputs), when it did not throw. */
     outputs: Record<string, unknown> | undefined;
     error: unknown;
@@ -62,8 +76,15 @@ export class MockRun {
         return found;
     }
     byUrn(urn: string): RecordedResource | undefined {
-        return this.resources.find((r) => r.urn === urn);
+        return this.index.get(urn);
     }
+    record(resource: RecordedResource): void {
+        this.resources.push(resource);
+        this.index.set(resource.urn, resource);
+        this.onResource?.(resource);
+    }
+    /** Called with every registration as it completes (the plan starts its analysis from here). */
+    onResource?: (resource: RecordedResource) => void;
     /** Resources under `ancestorUrn` (children, grandchildren, …). */
     descendantsOf(ancestorUrn: string): RecordedResource[] {
         const byUrn = new Map(this.resources.map((r) => [r.urn, r]));
@@ -199,31 +220,51 @@ const mocks: pulumi.runtime.Mocks = {
 
 function regionOf(providerRef: string | undefined): string | undefined {
     if (!providerRef) {
-        return undefined;
+        // The engine's default provider is configured from the stack's `aws:region`.
+        return new pulumi.Config("aws").get("region");
     }
     return providerRegions.get(providerRef.split("::").slice(0, -1).join("::"));
 }
 
-/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>`, as the Pulumi engine forms it. */
-export function engineUrn(parent: string | undefined, type: string, name: string): string {
-    let qualified = type;
-    if (parent) {
-        const parentQualified = parent.split("::")[2];
-        if (parentQualified !== "pulumi:pulumi:Stack") {
-            qualified = `${parentQualified}$${type}`;
-        }
+/** The URN an alias spec stands for, as the engine's step generator collapses it. */
+function aliasUrn(alias: any, req: any): string {
+    if (alias.getUrn?.()) {
+        return alias.getUrn();
     }
-    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+    const spec = alias.getSpec?.();
+    if (!spec) {
+        return String(alias);
+    }
+    const parent: string = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+    return engineUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName(),
+        spec.getStack() || undefined, spec.getProject() || undefined);
+}
+
+/**
+ * URNs as the engine makes them (`Deployment.generateURN`): the parent's full qualified type, and none
+ * for children of the root stack. The SDK's MockMonitor keeps only the parent's last type and includes
+ * the stack's, so its URNs would differ from what `pulumi preview` shows and policies see.
+ */
+export function engineUrn(parent: string, type: string, name: string,
+    stack = pulumi.runtime.getStack(), project = pulumi.runtime.getProject()): string {
+    const parentType = parent ? parent.split("::")[2] : "";
+    const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
 /** Wraps the SDK's MockMonitor so that every RegisterResource request is recorded in full. */
 function recordRegistrations(): void {
     const monitor = pulumi.runtime.getMonitor() as any;
-    // The SDK's MockMonitor qualifies a type with its parent's last type segment only, and with the
-    // root stack's type; the engine uses the parent's whole qualified type and leaves out the root
-    // stack. Use the engine's form so URNs here match those `pulumi preview` shows and policies see.
-    monitor.newUrn = (parent: string, type: string, name: string) => engineUrn(parent, type, name);
+    monitor.newUrn = engineUrn;
     const register = monitor.registerResource.bind(monitor);
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
+        const recorded = current?.byUrn(req.getUrn());
+        if (recorded) {
+            recorded.wireOutputs = req.getOutputs()?.toJavaScript() ?? {};
+        }
+        return registerOutputs(req, callback);
+    };
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
         const run = current;
         const inputs = pulumi.runtime.deserializeProperties(req.getObject());
@@ -234,10 +275,14 @@ function recordRegistrations(): void {
                 const provider: string | undefined = req.getProvider() || undefined;
                 const awsProvider: string | undefined = req.getProvidersMap().get("aws") || undefined;
                 const providerUrn = (provider ?? awsProvider)?.split("::").slice(0, -1).join("::");
-                if (type.startsWith("pulumi:providers:")) {
-                    providerRegions.set(urn, inputs.region);
+                const isProvider = type.startsWith("pulumi:providers:");
+                // A provider without a region of its own (a Kubernetes provider for an EKS cluster) works
+                // in the region of the component that made it, so its resources are attributed there.
+                const providerRegion = isProvider ? inputs.region ?? (req.getParent() ? run.byUrn(req.getParent())?.region : undefined) : undefined;
+                if (isProvider) {
+                    providerRegions.set(urn, providerRegion);
                 }
-                run.resources.push({
+                run.record({
                     type,
                     name: req.getName(),
                     urn,
@@ -245,7 +290,9 @@ function recordRegistrations(): void {
                     parent: req.getParent() || undefined,
                     provider,
                     providerUrn,
-                    region: type.startsWith("pulumi:providers:") ? inputs.region : providerUrn ? providerRegions.get(providerUrn) : undefined,
+                    // A component without a provider of its own belongs to its parent's region.
+                    region: isProvider ? providerRegion : providerUrn ? providerRegions.get(providerUrn)
+                        : !req.getCustom() && req.getParent() ? run.byUrn(req.getParent())?.region : undefined,
                     inputs,
                     id: resp.getId() || undefined,
                     protect: req.getProtect(),
@@ -253,13 +300,27 @@ function recordRegistrations(): void {
                     deleteBeforeReplace: req.getDeletebeforereplace(),
                     ignoreChanges: req.getIgnorechangesList(),
                     dependencies: req.getDependenciesList(),
-                    aliases: req.getAliasesList().map((a: any) => a.getUrn?.() ?? String(a)),
+                    propertyDependencies: Object.fromEntries([...req.getPropertydependenciesMap().entries()]
+                        .map(([k, v]: [string, any]) => [k, v.getUrnsList()])),
+                    aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((a: any) => aliasUrn(a, req))],
                     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                    customTimeouts: customTimeouts(req.getCustomtimeouts()),
+                    deleteBeforeReplaceDefined: req.getDeletebeforereplacedefined(),
+                    version: req.getVersion() || undefined,
+                    wireInputs: req.getObject()?.toJavaScript() ?? {},
+                    wireOutputs: req.getCustom() ? resp.getObject()?.toJavaScript() ?? {} : {},
                 });
             }
             callback(err, resp);
         });
     };
+}
+
+function customTimeouts(t: any): RecordedResource["customTimeouts"] {
+    if (!t || !(t.getCreate() || t.getUpdate() || t.getDelete())) {
+        return undefined;
+    }
+    return { create: t.getCreate() || undefined, update: t.getUpdate() || undefined, delete: t.getDelete() || undefined };
 }
 
 export interface RunOptions {
@@ -271,6 +332,8 @@ export interface RunOptions {
     readonly config?: { [key: string]: string };
     /** Run as a preview (outputs of resources unknown). @default false */
     readonly preview?: boolean;
+    /** Called with every registration as it completes. */
+    readonly onResource?: (resource: RecordedResource) => void;
 }
 
 /**
@@ -282,6 +345,7 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
         throw new Error("runProgram: another program is still running in this process");
     }
     const run = new MockRun();
+    run.onResource = options.onResource;
     current = run;
     providerRegions.clear();
     try {

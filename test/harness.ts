@@ -1,12 +1,11 @@
 import * as assert from "node:assert/strict";
-import * as path from "path";
 import { MockRun, RecordedResource, runProgram, RunOptions } from "../plan/mock-engine";
+import { STACKS_DIR } from "../plan/program";
 import { loadStackConfig } from "../plan/stack-config";
 
 export { MockRun, RecordedResource, runProgram } from "../plan/mock-engine";
 
-export const REPO_ROOT = path.resolve(__dirname, "..");
-export const STACKS_DIR = path.join(REPO_ROOT, "stacks");
+export { REPO_ROOT, STACKS_DIR } from "../plan/program";
 
 /** Runs the project's stack program with `stacks/Pulumi.<stack>.yaml`, plus `overrides` (keys without the project prefix). */
 export async function runStack(stack: string, overrides: { [key: string]: unknown } = {}, options: RunOptions = {}): Promise<MockRun> {

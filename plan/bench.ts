@@ -1,0 +1,100 @@
+/**
+ * `npm run bench [-- --policy-pack DIR]`: plans synthetic programs of growing size (regions × services)
+ * built from the project's components, each in a fresh process, and prints resources, wall time, peak
+ * memory, program time and policy time. A benchmark to read, not a timed test.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { ContainerRegistry, createRegionalProviders, RegionalNetwork } from "../components";
+import { DEFAULT_POLICY_PACK, planProgram } from "./plan";
+import { REPO_ROOT } from "./program";
+import { deployed } from "./report";
+
+const SIZES: [regions: number, services: number][] = [[1, 5], [2, 25], [3, 50], [6, 100], [6, 250], [6, 500]];
+const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1", "ap-northeast-1"];
+
+/** A platform of `regions` regions, each with a network, and `services` repositories replicated to all. */
+function syntheticProgram(regions: number, services: number) {
+    const used = REGIONS.slice(0, regions);
+    return () => {
+        for (const [region, provider] of Object.entries(createRegionalProviders("bench", used))) {
+            new RegionalNetwork(`bench-${region}`, { natGateways: "perAz" }, { provider });
+        }
+        new ContainerRegistry("bench-registry", {
+            homeRegion: used[0],
+            workloadRegions: used,
+            repositories: Array.from({ length: services }, (_, i) => ({ name: `bench/service-${i}` })),
+        });
+        return {};
+    };
+}
+
+interface Measurement {
+    regions: number;
+    services: number;
+    resources: number;
+    wallMs: number;
+    programMs: number;
+    policyMs: number;
+    analysisMs: number;
+    policyStartMs: number;
+    peakRssMb: number;
+}
+
+/** One size in this process: plan it and print the measurement as JSON. */
+async function measure(regions: number, services: number, policyPack: string): Promise<void> {
+    const started = Date.now();
+    const result = await planProgram({ project: "bench", stack: `r${regions}-s${services}`, config: {},
+        program: syntheticProgram(regions, services) }, { policyPack });
+    const m: Measurement = {
+        regions, services,
+        resources: deployed(result).length,
+        wallMs: Date.now() - started,
+        programMs: result.timings.programMs,
+        policyMs: result.timings.policyMs,
+        analysisMs: result.timings.analysisMs,
+        policyStartMs: result.timings.policyStartMs,
+        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+    console.log(JSON.stringify(m));
+}
+
+function main(): void {
+    const argv = process.argv.slice(2);
+    const packArg = argv.indexOf("--policy-pack");
+    const complete = fs.existsSync(path.join(DEFAULT_POLICY_PACK, "index.ts"));
+    const policyPack = packArg >= 0 ? path.resolve(argv[packArg + 1])
+        : complete ? DEFAULT_POLICY_PACK : path.join(REPO_ROOT, "test", "fixtures", "policy-pack");
+    const size = argv.indexOf("--size");
+    if (size >= 0) {
+        const [r, s] = argv[size + 1].split("x").map(Number);
+        measure(r, s, policyPack).then(() => process.exit(0), (err) => {
+            console.error(err);
+            process.exit(2);
+        });
+        return;
+    }
+    console.log(`policy pack: ${path.relative(REPO_ROOT, policyPack)}${complete || packArg >= 0 ? "" : " (policy/ has no program yet)"}`);
+    console.log("regions × services  resources   wall ms  program ms  policy ms  (analysis)  policy/program  ms/resource  peak RSS MB");
+    for (const [r, s] of SIZES) {
+        const child = spawnSync(process.execPath, [...process.execArgv, __filename, "--size", `${r}x${s}`, "--policy-pack", policyPack],
+            { cwd: REPO_ROOT, encoding: "utf8" });
+        const line = child.stdout.trim().split("\n").pop() ?? "";
+        if (child.status !== 0 || !line.startsWith("{")) {
+            console.error(`size ${r}x${s} failed:\n${child.stderr}`);
+            process.exit(2);
+        }
+        const m = JSON.parse(line) as Measurement;
+        console.log([
+            `${r} × ${s}`.padEnd(18), String(m.resources).padStart(10), String(m.wallMs).padStart(9),
+            String(m.programMs).padStart(11), String(m.policyMs).padStart(10), `(${m.analysisMs})`.padStart(11),
+            (m.policyMs / m.programMs).toFixed(2).padStart(15), (m.wallMs / m.resources).toFixed(2).padStart(12),
+            String(m.peakRssMb).padStart(12),
+        ].join(" "));
+    }
+    console.log("policy ms: time spent on the pack after the program finished: waiting for it to start (it starts");
+    console.log("alongside the program), then the analysis calls, shown in parentheses.");
+}
+
+main();

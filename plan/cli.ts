@@ -1,0 +1,140 @@
+/**
+ * `npm run plan -- <stack> [options]`: the offline plan. Runs a stack in Pulumi's mock runtime, then the
+ * policy pack over it through the Analyzer protocol. Exit 0: clean or advisory only; 1: mandatory
+ * violations; 2: bad input (unknown stack, invalid config, a failing program or pack).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { PolicyPackConfig } from "./analyzer-client";
+import { DEFAULT_POLICY_PACK, PlanResult, planProgram } from "./plan";
+import { loadPolicyConfig } from "./policy-config";
+import { PolicySession } from "./policy-session";
+import { ProgramSpec, projectStack, projectStacks, userProgram } from "./program";
+import { exitCode, formatPlan, planJson } from "./report";
+import { PlanInputError } from "./stack-config";
+
+const USAGE = `usage: npm run plan -- <stack> [options]
+       npm run plan -- --all [options]
+       npm run plan -- --program DIR [stack] [options]
+
+  <stack>               a stack of this project: stacks/Pulumi.<stack>.yaml
+  --all                 plan every stack of this project
+  --program DIR         plan your own Pulumi program (Pulumi.yaml and one Pulumi.<stack>.yaml)
+  --policy-pack DIR     the CrossGuard pack to run (default: policy/)
+  --policy-config FILE  per-policy enforcement levels and settings (JSON, as --policy-pack-config)
+  --json FILE           also write the plan as JSON (an array of plans with --all)
+  --debug               full stack traces and the pack's stderr
+Exit status: 0 clean or advisory only, 1 mandatory violations, 2 bad input.`;
+
+interface CliArgs {
+    stack?: string;
+    all: boolean;
+    program?: string;
+    policyPack: string;
+    policyConfig?: string;
+    json?: string;
+    debug: boolean;
+}
+
+function parseArgs(argv: string[]): CliArgs {
+    const args: CliArgs = { all: false, debug: false, policyPack: DEFAULT_POLICY_PACK };
+    const valueOf = (flag: string, i: number) => {
+        const v = argv[i + 1];
+        if (v === undefined || v.startsWith("--")) {
+            throw new PlanInputError(`${flag} needs a value\n${USAGE}`);
+        }
+        return v;
+    };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        switch (a) {
+            case "--all": args.all = true; break;
+            case "--debug": args.debug = true; break;
+            case "--program": args.program = valueOf(a, i++); break;
+            case "--policy-pack": args.policyPack = path.resolve(valueOf(a, i++)); break;
+            case "--policy-config": args.policyConfig = valueOf(a, i++); break;
+            case "--json": args.json = valueOf(a, i++); break;
+            case "-h": case "--help": console.log(USAGE); process.exit(0); break;
+            default:
+                if (a.startsWith("-") || args.stack !== undefined) {
+                    throw new PlanInputError(`unexpected argument "${a}"\n${USAGE}`);
+                }
+                args.stack = a;
+        }
+    }
+    if (args.all ? args.stack !== undefined || args.program !== undefined : args.stack === undefined && args.program === undefined) {
+        throw new PlanInputError(`name one stack, or --all, or --program DIR\n${USAGE}`);
+    }
+    return args;
+}
+
+/** The programs to plan, each resolved lazily so that one bad stack does not stop `--all`. */
+function targets(args: CliArgs): (() => ProgramSpec)[] {
+    if (args.program) {
+        return [() => userProgram(args.program!, args.stack)];
+    }
+    const stacks = args.all ? projectStacks() : [args.stack!];
+    return stacks.map((s) => () => projectStack(s));
+}
+
+function report(err: unknown, debug: boolean): void {
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`error: ${message}`);
+    const cause = (err as { cause?: unknown }).cause;
+    if (debug) {
+        console.error((err as Error).stack ?? "");
+        if (cause instanceof Error) {
+            console.error(`caused by: ${cause.stack}`);
+        }
+    } else if (!(err instanceof PlanInputError) || cause !== undefined) {
+        console.error("(run with --debug for the full stack trace)");
+    }
+}
+
+async function main(argv: string[]): Promise<number> {
+    const args = parseArgs(argv);
+    if (args.debug) {
+        Error.stackTraceLimit = Infinity;
+    }
+    const policyConfig: PolicyPackConfig | undefined = args.policyConfig ? loadPolicyConfig(args.policyConfig) : undefined;
+    const plans = targets(args);
+    // Several stacks share one running pack, configured afresh for each as the engine would.
+    const session = plans.length > 1 ? await PolicySession.start(args.policyPack, { debug: args.debug }) : undefined;
+    const results: PlanResult[] = [];
+    let status = 0;
+    try {
+        for (const target of plans) {
+            try {
+                const result = await planProgram(target(), { policyPack: args.policyPack, policyConfig, session, debug: args.debug });
+                console.log(formatPlan(result));
+                results.push(result);
+                status = Math.max(status, exitCode(result));
+            } catch (err) {
+                if (plans.length === 1) {
+                    throw err;
+                }
+                report(err, args.debug);
+                status = 2;
+            }
+            if (plans.length > 1) {
+                console.log("");
+            }
+        }
+    } finally {
+        session?.close();
+    }
+    if (args.json) {
+        const doc = args.all ? results.map(planJson) : planJson(results[0]);
+        fs.writeFileSync(args.json, JSON.stringify(doc, null, 2) + "\n");
+        console.log(`wrote ${args.json}`);
+    }
+    return status;
+}
+
+main(process.argv.slice(2)).then(
+    (status) => process.exit(status),
+    (err) => {
+        report(err, process.argv.includes("--debug"));
+        process.exit(2);
+    },
+);

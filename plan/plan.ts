@@ -1,0 +1,105 @@
+import * as path from "path";
+import { PolicyPackConfig } from "./analyzer-client";
+import { PlannedResource, PlannedStack } from "./analyzer-requests";
+import { RecordedResource, runProgram } from "./mock-engine";
+import { checkPolicyPackDir } from "./policy-process";
+import { PolicySession, StackAnalysis, Violation } from "./policy-session";
+import { ProgramSpec, projectStack, REPO_ROOT } from "./program";
+import { PlanInputError } from "./stack-config";
+
+export { Violation } from "./policy-session";
+export { PlannedResource } from "./analyzer-requests";
+
+export const DEFAULT_POLICY_PACK = path.join(REPO_ROOT, "policy");
+
+export interface PlanOptions {
+    /** The policy pack folder. @default "policy/" of this project */
+    readonly policyPack?: string;
+    /** Per-policy enforcement levels and settings, as `--policy-pack-config` takes them. */
+    readonly policyConfig?: PolicyPackConfig;
+    /** A pack already running (several plans in one process); else one is started and stopped. */
+    readonly session?: PolicySession;
+    /** Forward the pack's stderr and keep full stack traces. @default false */
+    readonly debug?: boolean;
+}
+
+/** What a plan found: every resource the stack would have, every violation, and where the time went. */
+export interface PlanResult {
+    readonly project: string;
+    readonly stack: string;
+    readonly resources: PlannedResource[];
+    readonly violations: Violation[];
+    readonly policyPack: { readonly name: string; readonly version: string; readonly policies: number };
+    readonly outputs: Record<string, unknown> | undefined;
+    /**
+     * Milliseconds: running the program (analysis runs alongside once the pack is up); the policy work
+     * left after the program finished; of that, the time after the pack was ready; starting the pack.
+     */
+    readonly timings: { readonly programMs: number; readonly policyMs: number; readonly analysisMs: number; readonly policyStartMs: number };
+}
+
+/** Plans the project's stack `stack` (`stacks/` with `stacks/Pulumi.<stack>.yaml`). */
+export function planStack(stack: string, options: PlanOptions = {}): Promise<PlanResult> {
+    return planProgram(projectStack(stack), options);
+}
+
+/**
+ * Runs `spec` in Pulumi's mock runtime and the policy pack over what it registered. The pack starts
+ * while the program runs. Throws `PlanInputError` when the program fails or the pack cannot start.
+ */
+export async function planProgram(spec: ProgramSpec, options: PlanOptions = {}): Promise<PlanResult> {
+    const packDir = path.resolve(options.policyPack ?? DEFAULT_POLICY_PACK);
+    checkPolicyPackDir(packDir);
+    const started = Date.now();
+    const sessionPromise = options.session ? Promise.resolve(options.session) : PolicySession.start(packDir, { debug: options.debug });
+    let policyStartMs = 0;
+    sessionPromise.then(() => (policyStartMs = Date.now() - started), () => undefined);
+    let session: PolicySession | undefined;
+    try {
+        // As in the engine, each resource is analyzed as soon as it registers (once the pack is ready).
+        const stack = new PlannedStack(spec);
+        const analysis: Promise<StackAnalysis> = sessionPromise.then((s) => s.beginStack(stack, spec, options.policyConfig));
+        const perResource: Promise<Violation[]>[] = [];
+        const onResource = (r: RecordedResource) => {
+            for (const planned of stack.add(r)) {
+                const violations = analysis.then((a) => a.analyze(planned));
+                // Awaited below; a failed program or pack abandons them, which must not look unhandled.
+                violations.catch(() => undefined);
+                perResource.push(violations);
+            }
+        };
+        analysis.catch(() => undefined);
+        const run = await runProgram(spec.program, { project: spec.project, stack: spec.stack, config: spec.config, onResource });
+        const programDone = Date.now();
+        if (run.error !== undefined) {
+            throw programError(spec, run.error);
+        }
+        session = await sessionPromise;
+        const analysisStarted = Date.now();
+        const resources = stack.all(run.resources);
+        const violations = [...(await Promise.all(perResource)).flat(), ...await (await analysis).analyzeStack(resources)];
+        const analysisMs = Date.now() - analysisStarted;
+        return {
+            project: spec.project,
+            stack: spec.stack,
+            resources,
+            violations,
+            policyPack: { name: session.info.name, version: session.info.version, policies: session.info.policies.length },
+            outputs: run.outputs,
+            timings: { programMs: programDone - started, policyMs: Date.now() - programDone, analysisMs, policyStartMs },
+        };
+    } finally {
+        if (!options.session) {
+            (session ?? await sessionPromise.catch(() => undefined))?.close();
+        }
+    }
+}
+
+/** A program that threw is bad input: say which stack and why, keeping the error for `--debug`. */
+function programError(spec: ProgramSpec, err: unknown): PlanInputError {
+    if (err instanceof PlanInputError) {
+        return err;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    return new PlanInputError(`the program of stack ${spec.stack} (project ${spec.project}) failed: ${message}`, { cause: err });
+}

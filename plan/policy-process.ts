@@ -1,0 +1,87 @@
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as readline from "readline";
+import { PlanInputError } from "./stack-config";
+
+/** A running policy pack: its Analyzer service address and how to stop it. */
+export interface PolicyProcess {
+    readonly address: string;
+    /** What the pack wrote to stderr so far. */
+    stderr(): string;
+    stop(): void;
+}
+
+/**
+ * Checks that `dir` holds a Node.js policy pack whose program exists, so a missing pack is reported as
+ * what to fix rather than as a crash of the pack's process.
+ */
+export function checkPolicyPackDir(dir: string): void {
+    if (!fs.existsSync(dir)) {
+        throw new PlanInputError(`--policy-pack ${dir} does not exist: name a CrossGuard policy pack folder`);
+    }
+    const pkgFile = path.join(dir, "package.json");
+    const main = fs.existsSync(pkgFile) ? (JSON.parse(fs.readFileSync(pkgFile, "utf8")).main as string | undefined) : undefined;
+    const program = [main ?? "index.ts", "index.ts", "index.js"].find((c) => fs.existsSync(path.join(dir, c))) ?? main ?? "index.ts";
+    const missing = ["PulumiPolicy.yaml", "package.json", program].filter((f) => !fs.existsSync(path.join(dir, f)));
+    if (missing.length > 0) {
+        throw new PlanInputError(`the policy pack in ${dir} is not complete: ${missing.join(", ")} ` +
+            `${missing.length === 1 ? "does" : "do"} not exist (a pack needs PulumiPolicy.yaml, package.json and ` +
+            "the program that constructs its PolicyPack); write them, or pass --policy-pack DIR to run another pack");
+    }
+}
+
+/**
+ * Starts the pack as the Pulumi engine does (`run-policy-pack <engine address> .` in the pack's folder)
+ * and resolves once it prints the port of its Analyzer service. The pack runs transpile-only.
+ */
+export function startPolicyPack(dir: string, options: { debug?: boolean } = {}): Promise<PolicyProcess> {
+    checkPolicyPackDir(dir);
+    const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir, __dirname] });
+    const preload = [require.resolve("ts-node/register/transpile-only"), require.resolve("./transpile-only")];
+    const args = [...preload.flatMap((p) => ["-r", p]), runPolicyPack,
+        // @pulumi/policy never dials the engine, so no engine service is needed at this address.
+        "127.0.0.1:0", "."];
+    if (!options.debug) {
+        args.unshift("--stack-trace-limit=10");
+    }
+    const child: ChildProcess = spawn(process.execPath, args, {
+        cwd: dir,
+        env: process.env,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr!.on("data", (chunk) => {
+        stderr += chunk;
+        if (options.debug) {
+            process.stderr.write(chunk);
+        }
+    });
+    const kill = () => child.kill();
+    process.once("exit", kill);
+    return new Promise((resolve, reject) => {
+        const lines = readline.createInterface({ input: child.stdout! });
+        const onExit = (code: number | null) => reject(new PlanInputError(
+            `the policy pack in ${dir} exited (${code}) before serving; fix it and retry:\n${stderr.trim()}`));
+        child.once("exit", onExit);
+        lines.once("line", (line) => {
+            const port = Number(line.trim());
+            if (!Number.isInteger(port) || port <= 0) {
+                kill();
+                reject(new PlanInputError(`the policy pack in ${dir} printed "${line}" instead of its port: it must not log while it starts`));
+                return;
+            }
+            child.off("exit", onExit);
+            // Later stdout is the policies' own logging: keep it visible but out of the report.
+            lines.on("line", (l) => process.stderr.write(`[policy pack] ${l}\n`));
+            resolve({
+                address: `127.0.0.1:${port}`,
+                stderr: () => stderr,
+                stop: () => {
+                    process.off("exit", kill);
+                    kill();
+                },
+            });
+        });
+    });
+}

@@ -1,0 +1,103 @@
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as assert from "node:assert/strict";
+import * as os from "os";
+import * as path from "path";
+import { projectStacks, REPO_ROOT } from "../../plan/program";
+import { BAD_PROGRAM_MANDATORY, FIXTURE_PACK, FIXTURES, PACK } from "./packs";
+
+interface CliRun {
+    readonly status: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+/** Runs `npm run plan -- ...args` the way package.json does, without npm in between. */
+function plan(...args: string[]): Promise<CliRun> {
+    const child = spawn(process.execPath,
+        ["--stack-trace-limit=0", "-r", "ts-node/register/transpile-only", "plan/cli.ts", ...args],
+        { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    return new Promise((resolve) => child.on("close", (status) => resolve({ status, stdout, stderr })));
+}
+
+describe(`npm run plan (exit status and messages, pack ${path.relative(REPO_ROOT, PACK)})`, () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+    const json = (name: string) => path.join(tmp, name);
+    let bad: CliRun;
+    let all: CliRun;
+    let unknownStack: CliRun;
+    let malformed: CliRun;
+    let throwing: CliRun;
+    let noPack: CliRun;
+    before(async () => {
+        [bad, all, unknownStack, malformed, throwing, noPack] = await Promise.all([
+            plan("--program", path.join(FIXTURES, "bad-program"), "--policy-pack", PACK, "--json", json("bad.json")),
+            plan("--all", "--policy-pack", PACK, "--json", json("all.json")),
+            plan("no-such-stack", "--policy-pack", PACK),
+            plan("--program", path.join(FIXTURES, "malformed-config"), "--policy-pack", PACK),
+            plan("--program", path.join(FIXTURES, "throwing-program"), "--policy-pack", PACK),
+            plan("registry", "--policy-pack", path.join(FIXTURES, "bad-program")),
+        ]);
+    });
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    it("a bad program exits 1 with exactly its four mandatory violations (C3, C4, C5, V1)", () => {
+        assert.equal(bad.status, 1, bad.stderr);
+        const doc = JSON.parse(fs.readFileSync(json("bad.json"), "utf8"));
+        const expected = BAD_PROGRAM_MANDATORY[doc.policyPack.name];
+        assert.ok(expected, `no expected violations recorded for pack ${doc.policyPack.name} in test/plan/packs.ts`);
+        const mandatory = doc.violations.filter((v: any) => v.enforcementLevel === "mandatory")
+            .map((v: any) => `${v.urn.split("::").pop()} ${v.policyName}`).sort();
+        assert.deepEqual(mandatory, Object.entries(expected).map(([name, policy]) => `${name} ${policy}`).sort());
+        assert.equal(doc.summary.mandatory, 4);
+        assert.match(bad.stdout, /Mandatory violations: 4\n {2}\[/);
+        assert.match(bad.stdout, /Summary: 10 resources in 1 region; 4 mandatory, \d+ advisory violations\. FAIL/);
+    });
+
+    it("--all plans every stack with exit 0 and writes one JSON plan per stack", () => {
+        assert.equal(all.status, 0, all.stdout + all.stderr);
+        const docs = JSON.parse(fs.readFileSync(json("all.json"), "utf8"));
+        assert.deepEqual(docs.map((d: any) => d.stack), projectStacks());
+        for (const doc of docs) {
+            assert.equal(doc.summary.mandatory, 0, `${doc.stack}: ${JSON.stringify(doc.violations)}`);
+            assert.deepEqual(Object.keys(doc.resources[0]).sort(), ["custom", "inputs", "name", "parent", "provider", "region", "type", "urn"]);
+        }
+    });
+
+    it("an unknown stack exits 2 and lists the stacks there are", () => {
+        assert.equal(unknownStack.status, 2);
+        assert.match(unknownStack.stderr, /^error: unknown stack "no-such-stack": .*stacks[/\\]Pulumi\.no-such-stack\.yaml does not exist; stacks here: (\S+, )*registry\b/);
+    });
+
+    it("a malformed stack config exits 2 naming the file and the line", () => {
+        assert.equal(malformed.status, 2);
+        assert.match(malformed.stderr, /^error: .*malformed-config[/\\]Pulumi\.dev\.yaml is not valid YAML: .*\(3:3\)/);
+    });
+
+    it("a program that throws exits 2 with the argument, the bad value and what is allowed", () => {
+        assert.equal(throwing.status, 2);
+        assert.match(throwing.stderr, /^error: the program of stack dev \(project throwing-program\) failed: RegionalNetwork has invalid arguments:\n {2}- natGateways: "double" is not a NAT strategy; allowed: perAz, single, none/);
+    });
+
+    it("a folder that is not a complete policy pack exits 2 saying what is missing", () => {
+        assert.equal(noPack.status, 2);
+        assert.match(noPack.stderr, /^error: the policy pack in .*bad-program is not complete: PulumiPolicy\.yaml, package\.json do not exist/);
+    });
+});
+
+describe("npm run plan with the fixture pack", () => {
+    it("exits 0 when violations are advisory only (--policy-config)", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-config-"));
+        const config = path.join(dir, "policy-config.json");
+        fs.writeFileSync(config, JSON.stringify({ all: "advisory" }));
+        const run = await plan("--program", path.join(FIXTURES, "bad-program"), "--policy-pack", FIXTURE_PACK, "--policy-config", config);
+        fs.rmSync(dir, { recursive: true, force: true });
+        assert.equal(run.status, 0, run.stderr);
+        assert.match(run.stdout, /Mandatory violations: 0\n\nAdvisory violations: 4\n/);
+        assert.match(run.stdout, /OK \(advisory only\)/);
+    });
+});
