@@ -116,6 +116,17 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
         case "aws:sfn/stateMachine:StateMachine":
             state.arn = `arn:aws:states:${r}:${MOCK_ACCOUNT_ID}:stateMachine:${state.name}`;
             break;
+        case "aws:lb/loadBalancer:LoadBalancer":
+            // Real shapes: arn ...:loadbalancer/app/<name>/<id>, arnSuffix app/<name>/<id>.
+            state.arn = `arn:aws:elasticloadbalancing:${r}:${MOCK_ACCOUNT_ID}:loadbalancer/app/${name}/50dc6c495c0c9188`;
+            state.arnSuffix = `app/${name}/50dc6c495c0c9188`;
+            state.dnsName = `${name}-1234567890.${r}.elb.amazonaws.com`;
+            state.zoneId = "Z35SXDOTRQ7X7K";
+            break;
+        case "aws:lb/targetGroup:TargetGroup":
+            state.arn = `arn:aws:elasticloadbalancing:${r}:${MOCK_ACCOUNT_ID}:targetgroup/${name}/73e2d6bc24d8a067`;
+            state.arnSuffix = `targetgroup/${name}/73e2d6bc24d8a067`;
+            break;
         case "aws:ec2/vpc:Vpc":
             state.defaultRouteTableId = `${name}-rtb-default`;
             break;

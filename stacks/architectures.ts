@@ -1,5 +1,6 @@
 import { ArchitectureName, StackConfig } from "./config";
 import { buildEksPlatform } from "./eks-platform";
+import { buildFargateMicroservices } from "./fargate-microservices";
 import { buildRegistry } from "./registry";
 import { buildSqsBatch } from "./sqs-batch";
 
@@ -10,4 +11,5 @@ export const BUILDERS: { [A in ArchitectureName]?: Builder } = {
     "registry": buildRegistry,
     "eks-platform": buildEksPlatform,
     "sqs-batch": buildSqsBatch,
+    "fargate-microservices": buildFargateMicroservices,
 };

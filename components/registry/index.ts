@@ -8,7 +8,7 @@ import { lifecyclePolicyDocument, LifecycleSettings } from "./lifecycle";
 export { lifecyclePolicyDocument, LifecycleSettings } from "./lifecycle";
 
 /** Repository names ECR accepts (CreateRepository `repositoryName` pattern, 2 to 256 characters). */
-const REPOSITORY_NAME_RE = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+export const REPOSITORY_NAME_RE = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const ACCOUNT_ID_RE = /^\d{12}$/;
 
 /** One repository of the registry. */

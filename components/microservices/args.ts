@@ -1,0 +1,248 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CapacityProviderStrategyItem, ContainerSpec, DeploymentArgs, ServiceScalingArgs } from "../ecs";
+import { ResolvedDeployment, resolveDeployment } from "../ecs/deployment";
+import { ResolvedScaling, resolveScaling } from "../ecs/scaling";
+import { resolveServiceArgs } from "../ecs/service";
+import { ResolvedTaskDefinitionArgs, resolveTaskDefinitionArgs } from "../ecs/task-definition";
+import { LOG_RETENTION_DAYS } from "../logs";
+import { REPOSITORY_NAME_RE } from "../registry";
+import { ArgumentErrors, duplicates, show } from "../validation";
+import { CONTAINER_INSIGHTS } from "../ecs/cluster";
+
+/** One microservice: an ECS service on Fargate, behind the ALB or internal only. */
+export interface MicroserviceSpec {
+    /** Name: lowercase letters, digits and -, up to 24 characters; also its Service Connect name (`http://<name>:<port>`). */
+    readonly name: string;
+    /** ECR repository (registry stack, DESIGN D4), e.g. "shop/orders"; the image URI is derived per region. */
+    readonly repository?: string;
+    /** Tag, or digest "sha256:…", of the image in `repository`. */
+    readonly imageTag?: string;
+    /** A full image URI instead of `repository` (another registry). */
+    readonly image?: pulumi.Input<string>;
+    /** Port the application listens on. @default 8080 */
+    readonly port?: number;
+    /** "http", "http2" or "grpc" (Service Connect telemetry). @default "http" */
+    readonly appProtocol?: string;
+    /** Task CPU units. @default 256 */
+    readonly cpu?: number;
+    /** Task memory in MiB, valid for `cpu` on Fargate. @default 512 */
+    readonly memory?: number;
+    /** "ARM64" or "X86_64". @default "ARM64" */
+    readonly cpuArchitecture?: string;
+    /** Tasks at first deployment; scaling takes over after. @default 2 */
+    readonly desiredCount?: number;
+    readonly environment?: { [name: string]: pulumi.Input<string> };
+    /** Environment variables from Secrets Manager or SSM Parameter Store ARNs. */
+    readonly secrets?: { [name: string]: pulumi.Input<string> };
+    /** HTTP path the target group and the container health check probe. @default "/health" */
+    readonly healthCheckPath?: string;
+    /** Container health check command. @default ["CMD-SHELL", "curl -fsS http://localhost:<port><healthCheckPath> || exit 1"] */
+    readonly containerHealthCheckCommand?: string[];
+    /** Reachable only through Service Connect, without a load balancer. @default false */
+    readonly internal?: boolean;
+    /** ALB path patterns routed to this service, e.g. ["/api/orders/*"]. */
+    readonly paths?: string[];
+    /** ALB host headers routed to this service, e.g. ["shop.example.com"]. */
+    readonly hosts?: string[];
+    /** Listener rule priority, 1 to 50000, unique; lower wins. Fixed per service so adding one never renumbers others. */
+    readonly priority?: number;
+    /** Seconds the ALB lets in-flight requests finish on a deregistering task (0 to 3600). @default 30 */
+    readonly deregistrationDelaySeconds?: number;
+    /** Target 5xx responses per minute that roll a deployment back. @default 10 */
+    readonly rollbackOn5xxPerMinute?: number;
+    /** Deployment strategy; internal services deploy ROLLING. @default { strategy: "ROLLING" } */
+    readonly deployment?: DeploymentArgs;
+    /** Auto scaling; `requestsPerTarget` uses this service's target group. @default { minCapacity: 2, maxCapacity: 10, cpuTargetPercent: 60 } */
+    readonly scaling?: ServiceScalingArgs;
+    /** Capacity providers. @default [{ capacityProvider: "FARGATE", weight: 1 }] */
+    readonly capacityProviderStrategy?: CapacityProviderStrategyItem[];
+    /** Allow ECS Exec into the tasks. @default false */
+    readonly enableExecuteCommand?: boolean;
+    /** Sidecar containers (log routers, agents). @default [] */
+    readonly sidecars?: ContainerSpec[];
+    /** IAM policy document (JSON) for the application's task role. @default none */
+    readonly taskRolePolicy?: pulumi.Input<string>;
+    /** Customer managed keys of the referenced secrets. @default [] */
+    readonly secretsKmsKeyArns?: pulumi.Input<string>[];
+}
+
+/** Everything but the network, so a stack can validate before it builds the networks. */
+export interface MicroservicesSettings {
+    readonly services: MicroserviceSpec[];
+    /** ACM certificate (same region) for HTTPS; without it the ALB serves plain HTTP only. @default none */
+    readonly certificateArn?: pulumi.Input<string>;
+    /** TLS policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
+    readonly sslPolicy?: string;
+    /** Client ranges allowed to reach the ALB. @default ["0.0.0.0/0"] */
+    readonly allowedCidrs?: string[];
+    /** ALB deletion protection. @default true */
+    readonly deletionProtection?: boolean;
+    /** S3 bucket for ALB access logs (its policy must allow ELB log delivery). @default none (off) */
+    readonly accessLogsBucket?: string;
+    /** Prefix of access log objects. @default the component name */
+    readonly accessLogsPrefix?: string;
+    /** ALB idle timeout in seconds (1 to 4000). @default 60 */
+    readonly idleTimeoutSeconds?: number;
+    /** Cloud Map namespace name for Service Connect. @default the component name */
+    readonly namespaceName?: string;
+    /** Container Insights level. @default "enhanced" */
+    readonly containerInsights?: string;
+    /** Log retention of every service's log group. @default 30 */
+    readonly logRetentionInDays?: number;
+}
+
+export interface FargateMicroservicesArgs extends MicroservicesSettings {
+    readonly vpcId: pulumi.Input<string>;
+    /** Public subnets for the ALB, one per availability zone. */
+    readonly publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Private subnets for the tasks, one per availability zone (checklist C15). */
+    readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+export interface ResolvedService {
+    spec: MicroserviceSpec;
+    port: number;
+    healthCheckPath: string;
+    internal: boolean;
+    priority: number;
+    paths: string[];
+    hosts: string[];
+    deregistrationDelaySeconds: number;
+    rollbackOn5xxPerMinute: number;
+    deployment: ResolvedDeployment;
+    scaling: ResolvedScaling;
+    task: ResolvedTaskDefinitionArgs;
+}
+
+export interface ResolvedSettings {
+    services: ResolvedService[];
+    sslPolicy: string;
+    allowedCidrs: string[];
+    deletionProtection: boolean;
+    idleTimeoutSeconds: number;
+    containerInsights: string;
+    logRetentionInDays: number;
+}
+
+const SERVICE_NAME = /^[a-z][a-z0-9-]{0,23}$/;
+const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+
+/** The main container of a service, with the image still a placeholder when it comes from a repository. */
+export function mainContainer(s: MicroserviceSpec, image: pulumi.Input<string>, port: number, healthCheckPath: string): ContainerSpec {
+    return {
+        name: s.name,
+        image,
+        environment: s.environment,
+        secrets: s.secrets,
+        portMappings: [{ containerPort: port, name: s.name, appProtocol: s.appProtocol ?? "http" }],
+        healthCheck: { command: s.containerHealthCheckCommand ?? ["CMD-SHELL", `curl -fsS http://localhost:${port}${healthCheckPath} || exit 1`] },
+    };
+}
+
+function resolveService(errors: ArgumentErrors, s: MicroserviceSpec, i: number, logRetentionInDays: number): ResolvedService {
+    const p = `services[${i}].`;
+    errors.require(typeof s.name === "string" && SERVICE_NAME.test(s.name), `${p}name`,
+        `${show(s.name)} is not a service name; use a lowercase letter then up to 23 lowercase letters, digits or -`);
+    errors.require((s.repository === undefined) !== (s.image === undefined), `${p}repository`,
+        "give exactly one of repository (an ECR repository of the registry stack) and image (a full image URI)");
+    if (s.repository !== undefined) {
+        errors.require(REPOSITORY_NAME_RE.test(s.repository), `${p}repository`, `${show(s.repository)} is not an ECR repository name`);
+        errors.require(typeof s.imageTag === "string" && /^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|sha256:[a-f0-9]{64})$/.test(s.imageTag), `${p}imageTag`,
+            `${show(s.imageTag ?? "(unset)")} is not an image tag or sha256 digest; repositories have immutable tags, so name the release`);
+    }
+    const port = s.port ?? 8080;
+    const healthCheckPath = s.healthCheckPath ?? "/health";
+    errors.require(healthCheckPath.startsWith("/"), `${p}healthCheckPath`, `${show(healthCheckPath)} must start with /`);
+    const internal = s.internal ?? false;
+    const paths = s.paths ?? [];
+    const hosts = s.hosts ?? [];
+    const deployment = resolveDeployment(errors, `${p}deployment.`, s.deployment);
+    const scaling = resolveScaling(errors, `${p}scaling.`, s.scaling ?? {}, !internal);
+    const task = resolveTaskDefinitionArgs({
+        cpu: s.cpu, memory: s.memory, cpuArchitecture: s.cpuArchitecture, logRetentionInDays,
+        containers: [mainContainer(s, "image", port, healthCheckPath), ...(s.sidecars ?? [])],
+    }, errors, p);
+    // The service-level rules (strategy, counts) are the shared block's; alarms and targets are filled in later.
+    resolveServiceArgs({
+        clusterArn: "", clusterName: "", taskDefinitionArn: "", vpcId: "", subnetIds: [],
+        desiredCount: s.desiredCount, capacityProviderStrategy: s.capacityProviderStrategy,
+    }, errors, p);
+    if (internal) {
+        errors.require(paths.length === 0 && hosts.length === 0 && s.priority === undefined, `${p}internal`,
+            "an internal service has no load balancer; remove paths, hosts and priority or set internal to false");
+        errors.require(deployment.strategy === "ROLLING", `${p}deployment.strategy`,
+            `${show(deployment.strategy)} needs the load balancer to shift traffic; internal services deploy "ROLLING"`);
+        errors.require(s.scaling?.requestsPerTarget === undefined, `${p}scaling.requestsPerTarget`, "needs a load balancer; internal services have none");
+    } else {
+        errors.require(paths.length + hosts.length > 0, `${p}paths`, "is empty and so is hosts; route at least one path or host, or set internal to true");
+        errors.require(paths.length + hosts.length <= 5, `${p}paths`,
+            `${show([...paths, ...hosts])} has ${paths.length + hosts.length} values; an ALB rule takes at most 5 path and host values`);
+        errors.require(s.priority !== undefined && Number.isInteger(s.priority) && s.priority >= 1 && s.priority <= 50000, `${p}priority`,
+            `${show(s.priority ?? "(unset)")} is not a listener rule priority; give a whole number from 1 to 50000, unique per service`);
+        errors.require(deployment.strategy === "ROLLING" || s.scaling?.requestsPerTarget === undefined, `${p}scaling.requestsPerTarget`,
+            `cannot follow one target group while strategy ${show(deployment.strategy)} alternates two; use CPU or memory targets`);
+    }
+    const r: ResolvedService = {
+        spec: s, port, healthCheckPath, internal, priority: s.priority ?? 0, paths, hosts,
+        deregistrationDelaySeconds: s.deregistrationDelaySeconds ?? 30,
+        rollbackOn5xxPerMinute: s.rollbackOn5xxPerMinute ?? 10,
+        deployment, scaling, task,
+    };
+    errors.require(Number.isInteger(r.deregistrationDelaySeconds) && r.deregistrationDelaySeconds >= 0 && r.deregistrationDelaySeconds <= 3600,
+        `${p}deregistrationDelaySeconds`, `${show(r.deregistrationDelaySeconds)} is not a whole number of seconds from 0 to 3600`);
+    errors.require(Number.isInteger(r.rollbackOn5xxPerMinute) && r.rollbackOn5xxPerMinute >= 1, `${p}rollbackOn5xxPerMinute`,
+        `${show(r.rollbackOn5xxPerMinute)} is not a whole number of at least 1`);
+    return r;
+}
+
+/** Two rules match the same requests when they share a host set and a path; the later one would never be reached. */
+function checkRoutes(errors: ArgumentErrors, services: ResolvedService[]): void {
+    const seen = new Map<string, string>();
+    services.forEach((s, i) => {
+        if (s.internal) {
+            return;
+        }
+        const hostKey = [...s.hosts].sort().join(",") || "(any host)";
+        for (const path of s.paths.length > 0 ? s.paths : ["(any path)"]) {
+            const key = `${hostKey} ${path}`;
+            const owner = seen.get(key);
+            errors.require(owner === undefined, `services[${i}].paths`,
+                `path ${show(path)} on ${hostKey} is already routed to service ${show(owner)}; each path and host pair may go to one service`);
+            seen.set(key, s.spec.name);
+        }
+    });
+    for (const dup of duplicates(services.filter((s) => !s.internal).map((s) => String(s.priority)))) {
+        errors.require(false, "services", `listener rule priority ${dup} is used by more than one service; priorities must be unique`);
+    }
+}
+
+export function resolveMicroservicesSettings(settings: MicroservicesSettings): ResolvedSettings {
+    const errors = new ArgumentErrors("FargateMicroservices");
+    const logRetentionInDays = settings.logRetentionInDays ?? 30;
+    errors.require(LOG_RETENTION_DAYS.includes(logRetentionInDays), "logRetentionInDays",
+        `${show(logRetentionInDays)} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
+    const specs = settings.services ?? [];
+    errors.require(specs.length > 0, "services", "is empty; give at least one service");
+    const services = specs.map((s, i) => resolveService(errors, s, i, logRetentionInDays));
+    for (const dup of duplicates(specs.map((s) => s.name))) {
+        errors.require(false, "services", `service name ${show(dup)} appears more than once; names must be unique`);
+    }
+    checkRoutes(errors, services);
+    const r: ResolvedSettings = {
+        services,
+        sslPolicy: settings.sslPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        allowedCidrs: settings.allowedCidrs ?? ["0.0.0.0/0"],
+        deletionProtection: settings.deletionProtection ?? true,
+        idleTimeoutSeconds: settings.idleTimeoutSeconds ?? 60,
+        containerInsights: settings.containerInsights ?? "enhanced",
+        logRetentionInDays,
+    };
+    errors.require(/^ELBSecurityPolicy-/.test(r.sslPolicy), "sslPolicy", `${show(r.sslPolicy)} is not an ELB security policy name (ELBSecurityPolicy-…)`);
+    r.allowedCidrs.forEach((c, i) => errors.require(CIDR.test(c), `allowedCidrs[${i}]`, `${show(c)} is not an IPv4 CIDR block`));
+    errors.require(Number.isInteger(r.idleTimeoutSeconds) && r.idleTimeoutSeconds >= 1 && r.idleTimeoutSeconds <= 4000, "idleTimeoutSeconds",
+        `${show(r.idleTimeoutSeconds)} is not a whole number of seconds from 1 to 4000`);
+    errors.require(CONTAINER_INSIGHTS.includes(r.containerInsights), "containerInsights",
+        `${show(r.containerInsights)} is not a Container Insights setting; allowed: ${CONTAINER_INSIGHTS.join(", ")}`);
+    errors.throwIfAny();
+    return r;
+}

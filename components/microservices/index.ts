@@ -1,0 +1,126 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "../aws-context";
+import { EcsCluster, EcsService, FargateTaskDefinition, IngressArgs } from "../ecs";
+import { createLogsKey } from "../logs";
+import { repositoryUri } from "../registry";
+import { FargateMicroservicesArgs, mainContainer, resolveMicroservicesSettings } from "./args";
+import { createLoadBalancer } from "./alb";
+import { createRoute } from "./routing";
+
+export { FargateMicroservicesArgs, MicroserviceSpec, MicroservicesSettings, resolveMicroservicesSettings } from "./args";
+
+/**
+ * Microservices on ECS Fargate in one region (architecture 1): an ECS cluster, an ALB routing paths
+ * and hosts to the exposed services, internal services without a load balancer, and a Cloud Map
+ * namespace through which every service calls the others by name with Service Connect. Tasks run in
+ * private subnets of every zone; only the ALB reaches a task's port from outside the services.
+ * Give it the region's provider through `opts.provider`.
+ */
+export class FargateMicroservices extends pulumi.ComponentResource {
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly clusterArn: pulumi.Output<string>;
+    public readonly loadBalancerDnsName: pulumi.Output<string>;
+    public readonly loadBalancerArn: pulumi.Output<string>;
+    /** Base URL clients use: https:// with a certificate, http:// without. */
+    public readonly url: pulumi.Output<string>;
+    public readonly namespaceArn: pulumi.Output<string>;
+    /** ECS service names, by microservice name. */
+    public readonly serviceNames: pulumi.Output<{ [name: string]: string }>;
+
+    constructor(name: string, args: FargateMicroservicesArgs, opts?: pulumi.ComponentResourceOptions) {
+        const s = resolveMicroservicesSettings(args);
+        super("aws-containers:microservices:FargateMicroservices", name, args, opts);
+        const parent = this;
+        const ctx = awsContext(this);
+
+        // Service Connect names resolve within this namespace; an HTTP namespace needs no hosted zone.
+        const namespace = new aws.servicediscovery.HttpNamespace(`${name}-namespace`, {
+            name: args.namespaceName ?? name,
+            description: `Service Connect namespace of ${name}`,
+        }, { parent });
+        const cluster = new EcsCluster(name, { containerInsights: s.containerInsights, serviceConnectNamespaceArn: namespace.arn }, { parent });
+        const logsKeyArn = createLogsKey(`${name}-logs-key`, ctx, this).arn;
+        const lb = createLoadBalancer(name, args, s, this);
+
+        // Every task joins this group; each service admits it on its own port only (Service Connect traffic).
+        const mesh = new aws.ec2.SecurityGroup(`${name}-mesh-sg`, {
+            vpcId: args.vpcId, description: `Service Connect members of ${name}`, tags: { Name: `${name}-mesh` },
+        }, { parent });
+
+        const serviceNames: { [svc: string]: pulumi.Output<string> } = {};
+        for (const svc of s.services) {
+            const spec = svc.spec;
+            const svcName = `${name}-${spec.name}`;
+            const image = spec.image ?? pulumi.interpolate`${repositoryUri(ctx.accountId, ctx.region, spec.repository!, ctx.dnsSuffix)}${spec.imageTag!.startsWith("sha256:") ? "@" : ":"}${spec.imageTag}`;
+            const task = new FargateTaskDefinition(svcName, {
+                cpu: svc.task.cpu,
+                memory: svc.task.memory,
+                cpuArchitecture: svc.task.cpuArchitecture,
+                containers: [mainContainer(spec, image, svc.port, svc.healthCheckPath), ...(spec.sidecars ?? [])],
+                logRetentionInDays: s.logRetentionInDays,
+                logsKmsKeyArn: logsKeyArn,
+                taskRolePolicy: spec.taskRolePolicy,
+                secretsKmsKeyArns: spec.secretsKmsKeyArns,
+                enableExecuteCommand: spec.enableExecuteCommand,
+            }, { parent });
+
+            const route = svc.internal ? undefined : createRoute(svcName, args.vpcId, lb, svc, this);
+            const ingress: IngressArgs[] = [{ name: "mesh", sourceSecurityGroupId: mesh.id, port: svc.port, description: "Service Connect from other services" }];
+            if (route) {
+                ingress.push({ name: "alb", sourceSecurityGroupId: lb.securityGroup.id, port: svc.port, description: "The load balancer" });
+            }
+            const service = new EcsService(svcName, {
+                clusterArn: cluster.clusterArn,
+                clusterName: cluster.clusterName,
+                taskDefinitionArn: task.taskDefinitionArn,
+                vpcId: args.vpcId,
+                subnetIds: args.privateSubnetIds,
+                ingress,
+                securityGroupIds: [mesh.id],
+                desiredCount: spec.desiredCount,
+                capacityProviderStrategy: spec.capacityProviderStrategy,
+                loadBalancer: route ? {
+                    targetGroupArn: route.targetGroup.arn,
+                    containerName: spec.name,
+                    containerPort: svc.port,
+                    alternateTargetGroupArn: route.alternateTargetGroup?.arn,
+                    productionListenerRuleArn: route.alternateTargetGroup ? route.rule.arn : undefined,
+                } : undefined,
+                deployment: spec.deployment,
+                alarmNames: route?.alarmNames,
+                serviceConnect: { namespaceArn: namespace.arn, portName: spec.name, dnsName: spec.name, port: svc.port, logGroupName: task.logGroupName },
+                enableExecuteCommand: spec.enableExecuteCommand,
+                scaling: { ...spec.scaling, albResourceLabel: route?.resourceLabel },
+            }, { parent, dependsOn: route ? [route.rule] : [] });
+            if (route) {
+                new aws.vpc.SecurityGroupEgressRule(`${svcName}-from-alb`, {
+                    securityGroupId: lb.securityGroup.id, referencedSecurityGroupId: service.securityGroupId,
+                    ipProtocol: "tcp", fromPort: svc.port, toPort: svc.port, description: `To ${spec.name} tasks`,
+                }, { parent });
+            }
+            new aws.vpc.SecurityGroupEgressRule(`${svcName}-from-mesh`, {
+                securityGroupId: mesh.id, referencedSecurityGroupId: service.securityGroupId,
+                ipProtocol: "tcp", fromPort: svc.port, toPort: svc.port, description: `Service Connect to ${spec.name}`,
+            }, { parent });
+            serviceNames[spec.name] = service.serviceName;
+        }
+
+        this.clusterName = cluster.clusterName;
+        this.clusterArn = cluster.clusterArn;
+        this.loadBalancerDnsName = lb.alb.dnsName;
+        this.loadBalancerArn = lb.alb.arn;
+        this.url = pulumi.interpolate`${lb.https ? "https" : "http"}://${lb.alb.dnsName}`;
+        this.namespaceArn = namespace.arn;
+        this.serviceNames = pulumi.output(serviceNames);
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            clusterArn: this.clusterArn,
+            loadBalancerDnsName: this.loadBalancerDnsName,
+            loadBalancerArn: this.loadBalancerArn,
+            url: this.url,
+            namespaceArn: this.namespaceArn,
+            serviceNames: this.serviceNames,
+        });
+    }
+}
