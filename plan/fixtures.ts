@@ -110,7 +110,10 @@ addInvokeFixtures({
  */
 export const ALB_ZONE_IDS: { [region: string]: string } = {
     "us-east-1": "Z35SXDOTRQ7X7K",
+    "us-east-2": "Z3AADJGX6KTTL2",
+    "us-west-1": "Z368ELLRRE2KJ0",
     "us-west-2": "Z1H1FL5HABSF5",
+    "eu-central-1": "Z215JYRZR1TBD5",
     "eu-west-1": "Z32O12XQLNTSW2",
     "ap-southeast-2": "Z1GM3OXH4ZPM65",
 };

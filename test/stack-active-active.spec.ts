@@ -34,7 +34,8 @@ describe("active-active stack (architecture 4)", () => {
         assert.equal(run.error, undefined, String(run.error));
     });
 
-    const byRegion = (type: string) => Object.fromEntries(run.ofType(type).map((r) => [regionInName(r), r]));
+    const byRegion = (type: string): { [region: string]: RecordedResource } =>
+        Object.fromEntries(run.ofType(type).map((r) => [regionInName(r)!, r]));
 
     it("builds a network and FargateMicroservices in each of the three regions, and the global pieces once", () => {
         const counts = typeCounts(run.workload);

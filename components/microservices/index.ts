@@ -8,7 +8,7 @@ import { FargateMicroservicesArgs, mainContainer, resolveMicroservicesSettings }
 import { createLoadBalancer } from "./alb";
 import { createRoute } from "./routing";
 
-export { FargateMicroservicesArgs, MicroserviceSpec, MicroservicesSettings, resolveMicroservicesSettings } from "./args";
+export { FargateMicroservicesArgs, MicroserviceSpec, MicroservicesSettings, resolveMicroservicesSettings, SharedMicroservicesSettings } from "./args";
 export { networkForRegion, RegionalMicroservicesSettings, settingsForRegion } from "./regional";
 
 /**

@@ -1,15 +1,15 @@
 import { RegionalNetworkArgs } from "../network";
-import { MicroservicesSettings } from "./args";
+import { MicroservicesSettings, SharedMicroservicesSettings } from "./args";
 
 /**
  * FargateMicroservices settings for several regions at once: what is shared, plus per-region maps for
  * what AWS keeps regional (VPC ranges, ACM certificates, access log buckets). Used by the
  * fargate-microservices stack and by ActiveActive, so both read a region's settings the same way.
  */
-export interface RegionalMicroservicesSettings extends Omit<MicroservicesSettings, "certificateArn" | "accessLogsBucket"> {
+export interface RegionalMicroservicesSettings extends SharedMicroservicesSettings {
     /** RegionalNetwork settings shared by every region. @default RegionalNetwork's defaults */
-    readonly network?: Omit<RegionalNetworkArgs, "cidrBlock">;
-    /** VPC range per region; distinct ranges keep peering or Transit Gateway possible later. @default "10.0.0.0/16" */
+    readonly network?: RegionalNetworkArgs;
+    /** VPC range per region, over `network.cidrBlock`; distinct ranges keep peering or Transit Gateway possible later. @default network.cidrBlock */
     readonly cidrBlocks?: { [region: string]: string };
     /** ACM certificate ARN per region (certificates are regional); a region without one serves HTTP only. @default none */
     readonly certificateArns?: { [region: string]: string };
@@ -19,7 +19,7 @@ export interface RegionalMicroservicesSettings extends Omit<MicroservicesSetting
 
 /** The network of `region`: the shared settings with that region's VPC range. */
 export function networkForRegion(settings: RegionalMicroservicesSettings, region: string): RegionalNetworkArgs {
-    return { ...settings.network, cidrBlock: settings.cidrBlocks?.[region] };
+    return { ...settings.network, cidrBlock: settings.cidrBlocks?.[region] ?? settings.network?.cidrBlock };
 }
 
 /**
