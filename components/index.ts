@@ -4,3 +4,4 @@ export { RegionalNetwork, RegionalNetworkArgs } from "./network";
 export { COMMERCIAL_REGIONS, ProviderSettings, createRegionalProviders } from "./regions";
 export * from "./ecs";
 export { PipelineStageArgs, QueueBatch, QueueBatchArgs, QueueWorkerArgs } from "./batch";
+export { ActiveActive, ActiveActiveArgs, AcceleratorArgs, DnsArgs, GlobalTableArgs, RegionHealthCheckArgs, TableKeyArgs } from "./global";

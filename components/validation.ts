@@ -16,6 +16,30 @@ export class ArgumentErrors {
         }
     }
 
+    /**
+     * Runs another component's resolver (which throws an `InputPropertiesError`) and records its errors
+     * here under `prefix` (or the path `prefix` maps to; undefined skips the error), so a composite
+     * component reports them at its own argument paths.
+     */
+    absorb<T>(prefix: string | ((path: string) => string | undefined), resolve: () => T): T | undefined {
+        try {
+            return resolve();
+        } catch (err) {
+            const inner = (err as { errors?: pulumi.InputPropertyErrorDetails[] }).errors;
+            if (!Array.isArray(inner)) {
+                throw err;
+            }
+            for (const e of inner) {
+                const reason = e.reason.startsWith(`${e.propertyPath}: `) ? e.reason.slice(e.propertyPath.length + 2) : e.reason;
+                const path = typeof prefix === "string" ? `${prefix}${e.propertyPath}` : prefix(e.propertyPath);
+                if (path !== undefined) {
+                    this.require(false, path, reason);
+                }
+            }
+            return undefined;
+        }
+    }
+
     get count(): number {
         return this.errors.length;
     }

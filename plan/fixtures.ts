@@ -89,6 +89,35 @@ addInvokeFixtures({
     },
 });
 
+addInvokeFixtures({
+    // DescribeLoadBalancers for an ALB given by ARN: its DNS name and the region's ELB hosted zone.
+    "aws:lb/getLoadBalancer:getLoadBalancer": (args, region) => {
+        const r = requireRegion(region, "getLoadBalancer");
+        const m = /^arn:aws:elasticloadbalancing:([a-z0-9-]+):\d{12}:loadbalancer\/app\/([^/]+)\/([0-9a-f]+)$/.exec(String(args.arn));
+        if (!m || m[1] !== r) {
+            throw new Error(`getLoadBalancer: LoadBalancerNotFound: ${args.arn} is not an application load balancer in ${r}`);
+        }
+        return {
+            id: args.arn, arn: args.arn, arnSuffix: `app/${m[2]}/${m[3]}`, name: m[2], loadBalancerType: "application",
+            internal: false, dnsName: `${m[2]}-1234567890.${r}.elb.amazonaws.com`, zoneId: ALB_ZONE_IDS[r] ?? "Z35SXDOTRQ7X7K",
+        };
+    },
+});
+
+/**
+ * Route 53 hosted zone IDs of Application Load Balancers per region (AWS General Reference,
+ * "Elastic Load Balancing endpoints and quotas").
+ */
+export const ALB_ZONE_IDS: { [region: string]: string } = {
+    "us-east-1": "Z35SXDOTRQ7X7K",
+    "us-east-2": "Z3AADJGX6KTTL2",
+    "us-west-1": "Z368ELLRRE2KJ0",
+    "us-west-2": "Z1H1FL5HABSF5",
+    "eu-central-1": "Z215JYRZR1TBD5",
+    "eu-west-1": "Z32O12XQLNTSW2",
+    "ap-southeast-2": "Z1GM3OXH4ZPM65",
+};
+
 function requireRegion(region: string | undefined, call: string): string {
     if (!region) {
         throw new Error(`${call} was called without a regional provider: pass { parent } or { provider } (DESIGN D2)`);

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { INVOKE_FIXTURES, MOCK_ACCOUNT_ID } from "./fixtures";
+import { ALB_ZONE_IDS, INVOKE_FIXTURES, MOCK_ACCOUNT_ID } from "./fixtures";
 
 /** One registered resource as the engine saw it. */
 export interface RecordedResource {
@@ -142,11 +142,36 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
             state.arn = `arn:aws:elasticloadbalancing:${r}:${MOCK_ACCOUNT_ID}:loadbalancer/app/${name}/50dc6c495c0c9188`;
             state.arnSuffix = `app/${name}/50dc6c495c0c9188`;
             state.dnsName = `${name}-1234567890.${r}.elb.amazonaws.com`;
-            state.zoneId = "Z35SXDOTRQ7X7K";
+            state.zoneId = ALB_ZONE_IDS[r] ?? "Z35SXDOTRQ7X7K";
             break;
         case "aws:lb/targetGroup:TargetGroup":
             state.arn = `arn:aws:elasticloadbalancing:${r}:${MOCK_ACCOUNT_ID}:targetgroup/${name}/73e2d6bc24d8a067`;
             state.arnSuffix = `targetgroup/${name}/73e2d6bc24d8a067`;
+            break;
+        case "aws:dynamodb/table:Table":
+            state.arn = `arn:aws:dynamodb:${r}:${MOCK_ACCOUNT_ID}:table/${state.name}`;
+            state.streamArn = `${state.arn}/stream/2025-01-01T00:00:00.000`;
+            break;
+        case "aws:dynamodb/tableReplica:TableReplica": {
+            // A replica has the global table's name, in its own region.
+            const table = String(inputs.globalTableArn ?? "").split(":table/")[1] ?? name;
+            state.arn = `arn:aws:dynamodb:${r}:${MOCK_ACCOUNT_ID}:table/${table}`;
+            break;
+        }
+        case "aws:globalaccelerator/accelerator:Accelerator": {
+            // Global Accelerator ARNs have no region; its DNS names are in one fixed hosted zone.
+            const id = `${hexId(name, 8)}-${hexId(`${name}1`, 4)}-${hexId(`${name}2`, 4)}-${hexId(`${name}3`, 4)}-${hexId(`${name}4`, 12)}`;
+            state.arn = `arn:aws:globalaccelerator::${MOCK_ACCOUNT_ID}:accelerator/${id}`;
+            state.dnsName = `a${hexId(name, 16)}.awsglobalaccelerator.com`;
+            state.hostedZoneId = "Z2BJ6XQ5FK7U4H";
+            state.ipSets = [{ ipFamily: "IPv4", ipAddresses: ["75.2.60.5", "99.83.190.51"] }];
+            break;
+        }
+        case "aws:globalaccelerator/listener:Listener":
+            state.arn = `${inputs.acceleratorArn}/listener/${hexId(name, 8)}`;
+            break;
+        case "aws:globalaccelerator/endpointGroup:EndpointGroup":
+            state.arn = `${inputs.listenerArn}/endpoint-group/${hexId(name, 12)}`;
             break;
         case "aws:ec2/vpc:Vpc":
             state.defaultRouteTableId = `${name}-rtb-default`;

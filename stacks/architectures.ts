@@ -1,3 +1,4 @@
+import { buildActiveActive } from "./active-active";
 import { ArchitectureName, StackConfig } from "./config";
 import { buildEksPlatform } from "./eks-platform";
 import { buildFargateMicroservices } from "./fargate-microservices";
@@ -12,4 +13,5 @@ export const BUILDERS: { [A in ArchitectureName]?: Builder } = {
     "eks-platform": buildEksPlatform,
     "sqs-batch": buildSqsBatch,
     "fargate-microservices": buildFargateMicroservices,
+    "active-active": buildActiveActive,
 };

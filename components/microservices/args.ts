@@ -66,19 +66,15 @@ export interface MicroserviceSpec {
     readonly secretsKmsKeyArns?: pulumi.Input<string>[];
 }
 
-/** Everything but the network, so a stack can validate before it builds the networks. */
-export interface MicroservicesSettings {
+/** The settings that are the same in every region (the regional ones are in MicroservicesSettings). */
+export interface SharedMicroservicesSettings {
     readonly services: MicroserviceSpec[];
-    /** ACM certificate (same region) for HTTPS; without it the ALB serves plain HTTP only. @default none */
-    readonly certificateArn?: pulumi.Input<string>;
     /** TLS policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
     readonly sslPolicy?: string;
     /** Client ranges allowed to reach the ALB. @default ["0.0.0.0/0"] */
     readonly allowedCidrs?: string[];
     /** ALB deletion protection. @default true */
     readonly deletionProtection?: boolean;
-    /** S3 bucket for ALB access logs (its policy must allow ELB log delivery). @default none (off) */
-    readonly accessLogsBucket?: string;
     /** Prefix of access log objects. @default the component name */
     readonly accessLogsPrefix?: string;
     /** ALB idle timeout in seconds (1 to 4000). @default 60 */
@@ -89,6 +85,14 @@ export interface MicroservicesSettings {
     readonly containerInsights?: string;
     /** Log retention of every service's log group. @default 30 */
     readonly logRetentionInDays?: number;
+}
+
+/** Everything but the network, so a stack can validate before it builds the networks. */
+export interface MicroservicesSettings extends SharedMicroservicesSettings {
+    /** ACM certificate (same region) for HTTPS; without it the ALB serves plain HTTP only. @default none */
+    readonly certificateArn?: pulumi.Input<string>;
+    /** S3 bucket for ALB access logs (same region; its policy must allow ELB log delivery). @default none (off) */
+    readonly accessLogsBucket?: string;
 }
 
 export interface FargateMicroservicesArgs extends MicroservicesSettings {

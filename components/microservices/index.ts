@@ -8,7 +8,8 @@ import { FargateMicroservicesArgs, mainContainer, resolveMicroservicesSettings }
 import { createLoadBalancer } from "./alb";
 import { createRoute } from "./routing";
 
-export { FargateMicroservicesArgs, MicroserviceSpec, MicroservicesSettings, resolveMicroservicesSettings } from "./args";
+export { FargateMicroservicesArgs, MicroserviceSpec, MicroservicesSettings, resolveMicroservicesSettings, SharedMicroservicesSettings } from "./args";
+export { networkForRegion, RegionalMicroservicesSettings, settingsForRegion } from "./regional";
 
 /**
  * Microservices on ECS Fargate in one region (architecture 1): an ECS cluster, an ALB routing paths
@@ -22,6 +23,8 @@ export class FargateMicroservices extends pulumi.ComponentResource {
     public readonly clusterArn: pulumi.Output<string>;
     public readonly loadBalancerDnsName: pulumi.Output<string>;
     public readonly loadBalancerArn: pulumi.Output<string>;
+    /** Route 53 hosted zone of the ALB, for alias records. */
+    public readonly loadBalancerZoneId: pulumi.Output<string>;
     /** Base URL clients use: https:// with a certificate, http:// without. */
     public readonly url: pulumi.Output<string>;
     public readonly namespaceArn: pulumi.Output<string>;
@@ -110,6 +113,7 @@ export class FargateMicroservices extends pulumi.ComponentResource {
         this.clusterArn = cluster.clusterArn;
         this.loadBalancerDnsName = lb.alb.dnsName;
         this.loadBalancerArn = lb.alb.arn;
+        this.loadBalancerZoneId = lb.alb.zoneId;
         this.url = pulumi.interpolate`${lb.https ? "https" : "http"}://${lb.alb.dnsName}`;
         this.namespaceArn = namespace.arn;
         this.serviceNames = pulumi.output(serviceNames);
@@ -118,6 +122,7 @@ export class FargateMicroservices extends pulumi.ComponentResource {
             clusterArn: this.clusterArn,
             loadBalancerDnsName: this.loadBalancerDnsName,
             loadBalancerArn: this.loadBalancerArn,
+            loadBalancerZoneId: this.loadBalancerZoneId,
             url: this.url,
             namespaceArn: this.namespaceArn,
             serviceNames: this.serviceNames,
