@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "node:assert/strict";
-import { FargateMicroservices } from "../components/microservices";
+import * as pulumi from "@pulumi/pulumi";
+import { FargateMicroservices, settingsForRegion } from "../components/microservices";
 import { assertInputError, jsonInput, MockRun, runProgram } from "./harness";
 
 /** The component on its own: no certificate, access logs on, BLUE_GREEN, a public image and a sidecar. */
@@ -99,5 +100,16 @@ describe("FargateMicroservices with a gRPC service", () => {
         const { containerHealthCheckCommand: _c, ...noCheck } = grpc;
         assertInputError(await attempt({ services: [{ ...noCheck, internal: true, paths: undefined, priority: undefined }] }),
             "services[0].containerHealthCheckCommand", `"grpc"`, "grpc_health_probe");
+    });
+});
+
+describe("settingsForRegion", () => {
+    it("fills {region} into plain secret ARNs and passes an Output ARN through unchanged", () => {
+        const fromStack = pulumi.output("arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/db-AbCdEf");
+        const s = settingsForRegion({
+            services: [{ name: "api", secrets: { FLAGS: "arn:aws:ssm:{region}:123456789012:parameter/shop/flags", DB: fromStack } }],
+        }, "eu-west-1");
+        assert.equal(s.services[0].secrets!.FLAGS, "arn:aws:ssm:eu-west-1:123456789012:parameter/shop/flags");
+        assert.equal(s.services[0].secrets!.DB, fromStack);
     });
 });
