@@ -62,6 +62,8 @@ describe("ECS building blocks", () => {
                 clusterArn: gpu.clusterArn, clusterName: gpu.clusterName, taskDefinitionArn: td.taskDefinitionArn,
                 vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"], desiredCount: 1,
                 capacityProviderStrategy: [{ capacityProvider: gpu.ec2CapacityProviderName!, weight: 1 }],
+                // One GPU host per task: replace in place, never run a second copy.
+                deployment: { minimumHealthyPercent: 0, maximumPercent: 100 },
             }, { provider });
             new EcsService("blk-web", {
                 clusterArn: cluster.clusterArn, clusterName: cluster.clusterName, taskDefinitionArn: td.taskDefinitionArn,
@@ -235,6 +237,15 @@ describe("ECS building blocks", () => {
         ]);
         assert.deepEqual(svc.inputs.capacityProviderStrategies, [{ capacityProvider: "gpu-ec2", base: 0, weight: 1 }]);
         assert.equal(svc.inputs.platformVersion, undefined);
+    });
+
+    it("C15: zones are rebalanced unless maximumPercent is 100, where ECS cannot rebalance", () => {
+        const rebalancing = (name: string) => {
+            const svc = run.named(name, "aws:ecs/service:Service");
+            return [svc.inputs.deploymentMaximumPercent, svc.inputs.availabilityZoneRebalancing];
+        };
+        assert.deepEqual(rebalancing("blk-worker-service"), [200, "ENABLED"]);
+        assert.deepEqual(rebalancing("gpu-svc-service"), [100, "DISABLED"]);
     });
 
     it("D2: every child is on the region's provider", () => {

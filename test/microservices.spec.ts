@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "node:assert/strict";
-import { FargateMicroservices } from "../components/microservices";
-import { MockRun, runProgram } from "./harness";
+import * as pulumi from "@pulumi/pulumi";
+import { FargateMicroservices, settingsForRegion } from "../components/microservices";
+import { assertInputError, jsonInput, MockRun, runProgram } from "./harness";
 
 /** The component on its own: no certificate, access logs on, BLUE_GREEN, a public image and a sidecar. */
 describe("FargateMicroservices without a certificate", () => {
@@ -65,5 +66,50 @@ describe("FargateMicroservices without a certificate", () => {
         const ingress = run.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.startsWith("web-worker"));
         assert.deepEqual(ingress.map((r) => [r.name, r.inputs.referencedSecurityGroupId, r.inputs.fromPort]), [["web-worker-in-mesh", "web-mesh-sg-id", 8080]]);
         assert.deepEqual(run.ofType("aws:lb/listenerRule:ListenerRule").map((r) => r.name), ["web-api-rule"]);
+    });
+});
+
+/** A gRPC service behind the ALB: HTTPS only, a gRPC target group probing the standard health service. */
+describe("FargateMicroservices with a gRPC service", () => {
+    const base = {
+        vpcId: "vpc-1", publicSubnetIds: ["pub-a", "pub-b"], privateSubnetIds: ["priv-a", "priv-b"],
+    };
+    const grpc = {
+        name: "rpc", image: "public.ecr.aws/example/rpc:1.0", port: 50051, appProtocol: "grpc", paths: ["/shop.Orders/*"], priority: 10,
+        containerHealthCheckCommand: ["CMD", "/bin/grpc_health_probe", "-addr=:50051"],
+    };
+    const attempt = (args: object) => runProgram(() => {
+        const provider = new aws.Provider("aws-ap-southeast-2", { region: "ap-southeast-2" });
+        new FargateMicroservices("web", { ...base, services: [grpc], ...args }, { provider });
+    });
+    let run: MockRun;
+    before(async () => {
+        run = await attempt({ certificateArn: "arn:aws:acm:ap-southeast-2:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b" });
+        assert.equal(run.error, undefined, String(run.error));
+    });
+
+    it("C10: the target group speaks gRPC and probes grpc.health.v1.Health/Check for status 0", () => {
+        const [tg] = run.ofType("aws:lb/targetGroup:TargetGroup");
+        assert.deepEqual([tg.inputs.protocolVersion, tg.inputs.healthCheck.path, tg.inputs.healthCheck.matcher], ["GRPC", "/grpc.health.v1.Health/Check", "0"]);
+        const [def] = jsonInput(run.named("web-rpc-task", "aws:ecs/taskDefinition:TaskDefinition"), "containerDefinitions");
+        assert.deepEqual(def.healthCheck.command, ["CMD", "/bin/grpc_health_probe", "-addr=:50051"]);
+    });
+
+    it("bad input: gRPC behind an HTTP-only load balancer, and without a gRPC container health check", async () => {
+        assertInputError(await attempt({}), "services[0].appProtocol", `"grpc"`, "HTTPS listeners only");
+        const { containerHealthCheckCommand: _c, ...noCheck } = grpc;
+        assertInputError(await attempt({ services: [{ ...noCheck, internal: true, paths: undefined, priority: undefined }] }),
+            "services[0].containerHealthCheckCommand", `"grpc"`, "grpc_health_probe");
+    });
+});
+
+describe("settingsForRegion", () => {
+    it("fills {region} into plain secret ARNs and passes an Output ARN through unchanged", () => {
+        const fromStack = pulumi.output("arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/db-AbCdEf");
+        const s = settingsForRegion({
+            services: [{ name: "api", secrets: { FLAGS: "arn:aws:ssm:{region}:123456789012:parameter/shop/flags", DB: fromStack } }],
+        }, "eu-west-1");
+        assert.equal(s.services[0].secrets!.FLAGS, "arn:aws:ssm:eu-west-1:123456789012:parameter/shop/flags");
+        assert.equal(s.services[0].secrets!.DB, fromStack);
     });
 });

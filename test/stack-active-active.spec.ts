@@ -279,6 +279,11 @@ describe("active-active stack (architecture 4)", () => {
             assertInputError(await runStack("active-active", { homeRegion: "us-west-2" }),
                 "aws-containers:homeRegion", `"us-west-2"`, `["us-east-1","eu-west-1","ap-southeast-2"]`);
         });
+        it("C10: a health check path that no service without host rules routes (the ALB would answer 404 in every region)", async () => {
+            const s = section();
+            s.microservices.services[0].paths = ["/shop/*"];
+            assertInputError(await runStack("active-active", { "active-active": s }), "healthCheck.path", `"/health"`, "routed to no service", `"/*"`);
+        });
         it("a microservices error, reported at the component's own path", async () => {
             const s = section();
             s.microservices.services[1].priority = 0;

@@ -175,7 +175,9 @@ export class EcsService extends pulumi.ComponentResource {
             orderedPlacementStrategies: usesEc2(a.strategy)
                 ? [{ type: "spread", field: "attribute:ecs.availability-zone" }, { type: "binpack", field: "memory" }]
                 : undefined,
-            availabilityZoneRebalancing: "ENABLED",
+            // ECS rebalances zones only when it may start a task before stopping one: not with maximumPercent 100
+            // (ECS Developer Guide, "Balancing an Amazon ECS service across Availability Zones").
+            availabilityZoneRebalancing: a.deployment.maximumPercent > 100 ? "ENABLED" : "DISABLED",
             deploymentController: { type: "ECS" },
             deploymentConfiguration: deploymentConfiguration(a.deployment),
             deploymentCircuitBreaker: { enable: true, rollback: true },

@@ -133,6 +133,17 @@ export function regionalServices(ms: RegionalMicroservicesSettings, region: stri
     };
 }
 
+/** ALB path pattern matching: case-sensitive, `*` any run of characters, `?` one character (ELB Guide, "Path conditions"). */
+function albPathMatches(pattern: string, path: string): boolean {
+    const re = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    return new RegExp(`^${re}$`).test(path);
+}
+
+/** True when a request for `path` with the ALB's own DNS name as Host reaches an exposed service. */
+function healthCheckRouted(ms: RegionalMicroservicesSettings, path: string): boolean {
+    return ms.services.some((s) => !s.internal && (s.hosts ?? []).length === 0 && (s.paths ?? []).some((p) => albPathMatches(p, path)));
+}
+
 /** Validates the microservices of every region with the component's own rules, reported under `microservices.`. */
 function checkMicroservices(errors: ArgumentErrors, ms: RegionalMicroservicesSettings, regions: string[]): boolean {
     for (const key of ["cidrBlocks", "certificateArns", "accessLogsBuckets"] as const) {
@@ -202,6 +213,12 @@ export function resolveActiveActiveArgs(args: ActiveActiveArgs): ResolvedActiveA
         `${show(healthCheck.intervalSeconds)} is not an interval; allowed: 10, 30`);
     errors.require(Number.isInteger(healthCheck.threshold) && healthCheck.threshold >= 1 && healthCheck.threshold <= 10, "healthCheck.threshold",
         `${show(healthCheck.threshold)} is not a whole number from 1 to 10`);
+
+    if (args.microservices && (args.microservices.services ?? []).length > 0) {
+        errors.require(healthCheckRouted(args.microservices, healthCheck.path), "healthCheck.path",
+            `${show(healthCheck.path)} is routed to no service: Route 53 probes each ALB by its own DNS name, which no host rule matches, ` +
+            `and unmatched requests get the listener's 404; give an exposed service without hosts a path that matches it (e.g. "/*" or ${show(healthCheck.path)})`);
+    }
 
     const table = args.table ?? {};
     const partitionKey = resolveKey(errors, "table.partitionKey", table.partitionKey ?? { name: "pk" });

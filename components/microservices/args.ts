@@ -21,7 +21,10 @@ export interface MicroserviceSpec {
     readonly image?: pulumi.Input<string>;
     /** Port the application listens on. @default 8080 */
     readonly port?: number;
-    /** "http", "http2" or "grpc" (Service Connect telemetry). @default "http" */
+    /**
+     * "http", "http2" or "grpc" (Service Connect telemetry). An exposed "grpc" service needs `certificateArn` (the ALB
+     * serves gRPC on HTTPS listeners only) and its own `containerHealthCheckCommand`. @default "http"
+     */
     readonly appProtocol?: string;
     /** Task CPU units. @default 256 */
     readonly cpu?: number;
@@ -34,7 +37,7 @@ export interface MicroserviceSpec {
     readonly environment?: { [name: string]: pulumi.Input<string> };
     /** Environment variables from Secrets Manager or SSM Parameter Store ARNs. */
     readonly secrets?: { [name: string]: pulumi.Input<string> };
-    /** HTTP path the target group and the container health check probe. @default "/health" */
+    /** HTTP path the target group and the container health check probe. @default "/health"; "/grpc.health.v1.Health/Check" for "grpc" */
     readonly healthCheckPath?: string;
     /** Container health check command. @default ["CMD-SHELL", "curl -fsS http://localhost:<port><healthCheckPath> || exit 1"] */
     readonly containerHealthCheckCommand?: string[];
@@ -143,7 +146,10 @@ export function mainContainer(s: MicroserviceSpec, image: pulumi.Input<string>, 
     };
 }
 
-function resolveService(errors: ArgumentErrors, s: MicroserviceSpec, i: number, logRetentionInDays: number): ResolvedService {
+/** The standard gRPC health checking service (grpc/grpc doc/health-checking.md), answered with status 0 when serving. */
+const GRPC_HEALTH_PATH = "/grpc.health.v1.Health/Check";
+
+function resolveService(errors: ArgumentErrors, s: MicroserviceSpec, i: number, logRetentionInDays: number, https: boolean): ResolvedService {
     const p = `services[${i}].`;
     errors.require(typeof s.name === "string" && SERVICE_NAME.test(s.name), `${p}name`,
         `${show(s.name)} is not a service name; use a lowercase letter then up to 23 lowercase letters, digits or -`);
@@ -156,9 +162,19 @@ function resolveService(errors: ArgumentErrors, s: MicroserviceSpec, i: number, 
     }
     const port = s.port ?? 8080;
     errors.require(Number.isInteger(port) && port >= 1 && port <= 65535, `${p}port`, `${show(port)} is not a port from 1 to 65535`);
-    const healthCheckPath = s.healthCheckPath ?? "/health";
+    const grpc = s.appProtocol === "grpc";
+    const healthCheckPath = s.healthCheckPath ?? (grpc ? GRPC_HEALTH_PATH : "/health");
     errors.require(healthCheckPath.startsWith("/"), `${p}healthCheckPath`, `${show(healthCheckPath)} must start with /`);
     const internal = s.internal ?? false;
+    if (grpc) {
+        // "To use [gRPC] on your ALB, choose HTTPS as your listener protocol" (AWS What's New, 2020-10-29,
+        // "Application Load Balancers enables gRPC workloads with end to end HTTP/2 support").
+        errors.require(internal || https, `${p}appProtocol`,
+            `"grpc" behind the load balancer needs certificateArn: the ALB serves gRPC on HTTPS listeners only; give a certificate or set internal to true`);
+        // The default check is curl over HTTP/1.1, which a gRPC server does not answer.
+        errors.require(s.containerHealthCheckCommand !== undefined, `${p}containerHealthCheckCommand`,
+            `is missing for a "grpc" service; give a command that speaks gRPC, e.g. ["CMD", "/bin/grpc_health_probe", "-addr=:${port}"]`);
+    }
     const paths = s.paths ?? [];
     const hosts = s.hosts ?? [];
     const deployment = resolveDeployment(errors, `${p}deployment.`, s.deployment);
@@ -228,7 +244,7 @@ export function resolveMicroservicesSettings(settings: MicroservicesSettings): R
         `${show(logRetentionInDays)} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
     const specs = settings.services ?? [];
     errors.require(specs.length > 0, "services", "is empty; give at least one service");
-    const services = specs.map((s, i) => resolveService(errors, s, i, logRetentionInDays));
+    const services = specs.map((s, i) => resolveService(errors, s, i, logRetentionInDays, settings.certificateArn !== undefined));
     for (const dup of duplicates(specs.map((s) => s.name))) {
         errors.require(false, "services", `service name ${show(dup)} appears more than once; names must be unique`);
     }

@@ -34,7 +34,9 @@ export function settingsForRegion(settings: RegionalMicroservicesSettings, regio
         accessLogsBucket: accessLogsBuckets?.[region],
         services: (settings.services ?? []).map((svc) => ({
             ...svc,
-            secrets: svc.secrets && Object.fromEntries(Object.entries(svc.secrets).map(([k, v]) => [k, String(v).replace(/\{region\}/g, region)])),
+            // Only plain strings carry the placeholder; String() of an Output would yield a warning text, not the ARN.
+            secrets: svc.secrets && Object.fromEntries(Object.entries(svc.secrets).map(([k, v]) =>
+                [k, typeof v === "string" ? v.replace(/\{region\}/g, region) : v])),
         })),
     };
 }
