@@ -99,10 +99,22 @@ describe("ContainerRegistry (C3)", () => {
             replicationAccounts: [{ accountId: "210987654321", regions: ["eu-west-1"] }],
         }));
         const [scan] = enhanced.ofType("aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration");
+        assert.deepEqual(enhanced.ofType("aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate"), [], "no replica region, no template");
         assert.equal(scan.inputs.scanType, "ENHANCED");
         assert.equal(scan.inputs.rules[0].scanFrequency, "CONTINUOUS_SCAN");
         const [config] = enhanced.ofType("aws:ecr/replicationConfiguration:ReplicationConfiguration");
         assert.deepEqual(config.inputs.replicationConfiguration.rules[0].destinations, [{ region: "eu-west-1", registryId: "210987654321" }]);
+    });
+
+    it("C3: replicas of a mutable-tag repository are created mutable, so overwritten tags still replicate", async () => {
+        const mixed = await runProgram(() => new ContainerRegistry("m", {
+            homeRegion: "us-east-1", workloadRegions: ["us-east-1", "eu-west-1"],
+            repositories: [{ name: "app" }, { name: "scratch", mutableTags: true }],
+        }));
+        assert.deepEqual(mixed.ofType("aws:ecr/repository:Repository").map((r) => [r.inputs.name, r.inputs.imageTagMutability]),
+            [["app", "IMMUTABLE"], ["scratch", "MUTABLE"]]);
+        const [template] = mixed.ofType("aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate");
+        assert.equal(template.inputs.imageTagMutability, "MUTABLE");
     });
 
     describe("bad input: a clear error and nothing registered", () => {

@@ -181,6 +181,9 @@ export class ContainerRegistry extends pulumi.ComponentResource {
             registryId = registryId ?? repo.registryId;
         }
 
+        // A template applies by prefix, not per repository, so replicas are immutable only when every source
+        // repository is: replicating an overwritten tag of a mutable repository into an immutable replica fails.
+        const replicaMutability = a.repositories.some((r) => r.mutableTags) ? "MUTABLE" : "IMMUTABLE";
         for (const region of a.regions) {
             const inRegion = { parent: this, provider: providers[region] };
             if (a.manageRegistryScanning) {
@@ -198,7 +201,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
                     prefix: "ROOT",
                     appliedFors: ["REPLICATION"],
                     description: `Settings for repositories replicated from ${a.homeRegion} by ${name}`,
-                    imageTagMutability: "IMMUTABLE",
+                    imageTagMutability: replicaMutability,
                     encryptionConfigurations: [{ encryptionType: "KMS" }],
                     lifecyclePolicy,
                 }, inRegion);
