@@ -64,6 +64,12 @@ describe("policy: EKS", () => {
         await expectResource(c9GravitonNodes, fixtures.nodePool(), []);
         await expectResource(c9GravitonNodes, variant(fixtures.nodePool(), "props.spec.template.spec.requirements", []),
             ["NodePool default-pool does not allow kubernetes.io/arch arm64."]);
+        // NotIn excludes architectures and Exists allows every one: both admit arm64 unless arm64 is the one excluded.
+        const arch = (operator: string, values?: string[]) => variant(fixtures.nodePool(), "props.spec.template.spec.requirements.0", { key: "kubernetes.io/arch", operator, values });
+        await expectResource(c9GravitonNodes, arch("NotIn", ["amd64"]), []);
+        await expectResource(c9GravitonNodes, arch("Exists"), []);
+        await expectResource(c9GravitonNodes, arch("NotIn", ["arm64"]), ["NodePool default-pool does not allow kubernetes.io/arch arm64."]);
+        await expectResource(c9GravitonNodes, arch("In", ["amd64"]), ["NodePool default-pool does not allow kubernetes.io/arch arm64."]);
     });
 
     it("C12: self-managed node Auto Scaling groups are flagged", async () => {
