@@ -3,7 +3,7 @@ import { autoMode, EKS_ADDON_TYPES, EKS_CLUSTER_TYPES } from "./eks";
 import { HELM_RELEASE_TYPES, isKarpenterChart, KARPENTER_NODEPOOL_TYPES, nativeSidecars, podSpecOf, WORKLOAD_TYPES } from "./kubernetes";
 import { ofTypes, resolve } from "./lib/graph";
 import { Finding, Res, stackPolicy } from "./lib/policy";
-import { isUnknown } from "./lib/values";
+import { get, isUnknown } from "./lib/values";
 
 /** Cross-resource EKS rules (C7, C11, C12, C13, V3): what each cluster of the stack has beside it. */
 
@@ -73,18 +73,37 @@ export const c13ManagedAddons = stackPolicy<{ requiredAddons: string[] }>({
     check: (resources, c) => missingAddons(resources, c.requiredAddons, true, "managed add-ons"),
 });
 
+/**
+ * The clusters Karpenter autoscales: a Karpenter chart names its cluster in `values.settings.clusterName`
+ * (charts/karpenter/values.yaml), matched by value or through the engine's dependencies. A Karpenter chart
+ * whose cluster cannot be told (no or an unknown name), or NodePools with no Karpenter chart in the stack (installed elsewhere),
+ * cover every cluster, so that nothing is reported that cannot be shown.
+ */
+function karpenterClusters(resources: readonly Res[], clusters: readonly Res[]): Set<Res> {
+    const charts = ofTypes(resources, HELM_RELEASE_TYPES).filter(isKarpenterChart);
+    if (charts.length === 0) {
+        return new Set(ofTypes(resources, KARPENTER_NODEPOOL_TYPES).length > 0 ? clusters : []);
+    }
+    const covered = new Set<Res>();
+    for (const chart of charts) {
+        const name = get(chart.props, "values", "settings", "clusterName");
+        const links = resolve(chart, "values", name, clusters, ["name"]);
+        // A known name that matches no cluster here serves a cluster of another stack.
+        (links.targets.length > 0 || typeof name === "string" ? links.targets : clusters).forEach((c) => covered.add(c));
+    }
+    return covered;
+}
+
 export const c12EksAutoscaling = stackPolicy({
     name: "c12-eks-autoscaling",
     description: "EKS clusters should autoscale nodes with Karpenter or EKS Auto Mode.",
     enforcementLevel: "advisory",
     config: {},
     check: (resources) => {
-        const karpenter = ofTypes(resources, HELM_RELEASE_TYPES).some(isKarpenterChart) || ofTypes(resources, KARPENTER_NODEPOOL_TYPES).length > 0;
-        if (karpenter) {
-            return [];
-        }
-        return ofTypes(resources, EKS_CLUSTER_TYPES)
-            .filter((cluster) => !autoMode(cluster) && !isUnknown(cluster.props["computeConfig"]))
+        const clusters = ofTypes(resources, EKS_CLUSTER_TYPES);
+        const karpenter = karpenterClusters(resources, clusters);
+        return clusters
+            .filter((cluster) => !karpenter.has(cluster) && !autoMode(cluster) && !isUnknown(cluster.props["computeConfig"]))
             .map((cluster) => ({ urn: cluster.urn, message: `EKS cluster ${cluster.name} has neither Karpenter nor Auto Mode.` }));
     },
 });

@@ -153,8 +153,10 @@ export const c9GravitonNodes = resourcePolicy<GravitonConfig>({
             return [];
         }
         const values = strings(get(arch, "values")) ?? [];
-        return arch && get(arch, "operator") === "In" && values.includes("arm64") ? [] :
-            [`NodePool ${r.name} does not allow kubernetes.io/arch arm64.`];
+        // Node selector operators (karpenter.sh v1 nodepools.md): In lists what is allowed, NotIn what is not, Exists allows any.
+        const operator = get(arch, "operator");
+        const arm64 = (operator === "In" && values.includes("arm64")) || (operator === "NotIn" && !values.includes("arm64")) || operator === "Exists";
+        return arch && arm64 ? [] : [`NodePool ${r.name} does not allow kubernetes.io/arch arm64.`];
     },
 });
 

@@ -16,7 +16,11 @@ export const KARPENTER_LEGACY_TYPES = [
     "kubernetes:karpenter.sh/v1beta1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodeClaim",
     "kubernetes:karpenter.k8s.aws/v1beta1:EC2NodeClass",
 ] as const;
-export const HELM_RELEASE_TYPES = ["kubernetes:helm.sh/v3:Release"] as const;
+/**
+ * Helm installs whose chart and version reach the analyzer: `helm.v3.Release` is a resource, and `helm.v4.Chart`
+ * is a remote component, so its inputs are registered too (a local `helm.v3.Chart` registers none).
+ */
+export const HELM_RELEASE_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"] as const;
 /** Workload kinds and where each keeps its pod spec. */
 const POD_SPEC_PATHS: { readonly [type: string]: readonly string[] } = {
     "kubernetes:core/v1:Pod": ["spec"],
@@ -56,14 +60,14 @@ export const v2KarpenterV1 = resourcePolicy<{ minimumVersion: string }>({
         minimumVersion: { type: "string", default: "1.0.0", description: "Lowest Karpenter chart version accepted." },
     },
     check: (r, c) => {
-        if (r.type !== "kubernetes:helm.sh/v3:Release") {
+        if (!(HELM_RELEASE_TYPES as readonly string[]).includes(r.type)) {
             return [`${r.type} ${r.name} uses a Karpenter API removed in Karpenter 1.0; use karpenter.sh/v1 NodePool and karpenter.k8s.aws/v1 EC2NodeClass.`];
         }
         const version = r.props["version"];
         if (!isKarpenterChart(r) || isUnknown(version) || typeof version !== "string") {
             return [];
         }
-        return compareVersions(version, c.minimumVersion) < 0 ? [`Helm release ${r.name} installs Karpenter ${version}; use ${c.minimumVersion} or later.`] : [];
+        return compareVersions(version, c.minimumVersion) < 0 ? [`Helm ${r.type.endsWith(":Chart") ? "chart" : "release"} ${r.name} installs Karpenter ${version}; use ${c.minimumVersion} or later.`] : [];
     },
 });
 

@@ -84,6 +84,14 @@ describe("EksPlatform argument errors (nothing registered)", () => {
         assertInputError(run, "publicAccessCidrs[0]", `"0.0.0.0/0" is not an IPv4 CIDR narrower than 0.0.0.0/0`);
     });
 
+    it("C14: rejects a Karpenter AMI version that is not the OS's release tag (the alias would resolve no AMI)", async () => {
+        const bottlerocket = await runPlatform({ karpenterAmiVersion: "1.51.0" });
+        assertInputError(bottlerocket, "karpenterAmiVersion", `"1.51.0" is not an AMI version of BOTTLEROCKET`, `"latest" or a release tag such as "v1.51.0"`);
+        // A Bottlerocket tag left behind when switching to AL2023.
+        const al2023 = await runPlatform({ nodeOs: "AL2023", karpenterAmiVersion: "v1.51.0" });
+        assertInputError(al2023, "karpenterAmiVersion", `"v1.51.0" is not an AMI version of AL2023`, `"v20260828"`);
+    });
+
     it("C6: rejects an Auto Mode node lifetime beyond 21 days", async () => {
         const run = await runPlatform({ autoMode: true, nodePool: { expireAfter: "720h" } });
         assertInputError(run, "nodePool.expireAfter", `"720h" is beyond Auto Mode's 21-day node lifetime`);

@@ -85,7 +85,10 @@ export interface EksPlatformArgs {
     readonly spotNodeGroup?: SpotNodeGroupSpec;
     /** The default NodePool of Karpenter, or the custom NodePool in Auto Mode. */
     readonly nodePool?: NodePoolSpec;
-    /** AMI version in Karpenter's EC2NodeClass alias (`bottlerocket@<version>`); pin it in production. @default "latest" */
+    /**
+     * AMI version in Karpenter's EC2NodeClass alias (`bottlerocket@<version>`): "latest", or the OS's release tag,
+     * "v1.NN.N" for Bottlerocket and "vYYYYMMDD" for AL2023; pin it in production. @default "latest"
+     */
     readonly karpenterAmiVersion?: string;
     /** Install the AWS Load Balancer Controller (Auto Mode has load balancing built in). @default true unless `autoMode` */
     readonly loadBalancerController?: boolean;
@@ -237,6 +240,13 @@ export function resolveEksArgs(name: string, args: EksPlatformArgs): ResolvedEks
         checkZones(errors, args.subnetAvailabilityZones);
     }
 
+    // An alias version is "latest" or the OS's GitHub release tag (karpenter.sh v1.15 nodeclasses.md, amiSelectorTerms);
+    // the CRD only checks "family@something", so a malformed one would be accepted and no AMI would ever resolve.
+    const karpenterAmiVersion = args.karpenterAmiVersion ?? "latest";
+    const amiTag = nodeOs === "AL2023" ? { pattern: /^v\d{8}$/, example: "v20260828" } : { pattern: /^v\d+\.\d+\.\d+$/, example: "v1.51.0" };
+    errors.require(karpenterAmiVersion === "latest" || amiTag.pattern.test(karpenterAmiVersion), "karpenterAmiVersion",
+        `${show(karpenterAmiVersion)} is not an AMI version of ${nodeOs}; use "latest" or a release tag such as "${amiTag.example}"`);
+
     const arch = nodeArchitecture === "x86_64" ? "x86_64" : "arm64";
     const systemNodeGroup = autoMode ? undefined : nodeGroup(errors, "systemNodeGroup", args.systemNodeGroup ?? {}, arch, 3, 6);
     const spotNodeGroup = !autoMode && args.spotNodeGroup?.enabled ? nodeGroup(errors, "spotNodeGroup", args.spotNodeGroup, arch, 0, 10) : undefined;
@@ -269,7 +279,7 @@ export function resolveEksArgs(name: string, args: EksPlatformArgs): ResolvedEks
         systemNodeGroup,
         spotNodeGroup,
         nodePool: pool,
-        karpenterAmiVersion: args.karpenterAmiVersion ?? "latest",
+        karpenterAmiVersion,
         loadBalancerController: args.loadBalancerController ?? !autoMode,
         externalSecrets: args.externalSecrets ?? true,
         secretsPrefix: args.secretsPrefix ?? `${clusterName}/`,

@@ -64,6 +64,12 @@ describe("policy: EKS", () => {
         await expectResource(c9GravitonNodes, fixtures.nodePool(), []);
         await expectResource(c9GravitonNodes, variant(fixtures.nodePool(), "props.spec.template.spec.requirements", []),
             ["NodePool default-pool does not allow kubernetes.io/arch arm64."]);
+        // NotIn excludes architectures and Exists allows every one: both admit arm64 unless arm64 is the one excluded.
+        const arch = (operator: string, values?: string[]) => variant(fixtures.nodePool(), "props.spec.template.spec.requirements.0", { key: "kubernetes.io/arch", operator, values });
+        await expectResource(c9GravitonNodes, arch("NotIn", ["amd64"]), []);
+        await expectResource(c9GravitonNodes, arch("Exists"), []);
+        await expectResource(c9GravitonNodes, arch("NotIn", ["arm64"]), ["NodePool default-pool does not allow kubernetes.io/arch arm64."]);
+        await expectResource(c9GravitonNodes, arch("In", ["amd64"]), ["NodePool default-pool does not allow kubernetes.io/arch arm64."]);
     });
 
     it("C12: self-managed node Auto Scaling groups are flagged", async () => {
@@ -88,6 +94,10 @@ describe("policy: EKS", () => {
         await expectResource(v2KarpenterV1, { type: "kubernetes:karpenter.sh/v1alpha5:Provisioner", name: "default", props: { apiVersion: "karpenter.sh/v1alpha5", kind: "Provisioner", spec: {} } },
             ["kubernetes:karpenter.sh/v1alpha5:Provisioner default uses a Karpenter API removed in Karpenter 1.0; use karpenter.sh/v1 NodePool and karpenter.k8s.aws/v1 EC2NodeClass."]);
         await expectResource(v2KarpenterV1, variant(fixtures.karpenterRelease(), "props.chart", "cert-manager"), []);
+        // helm.v4.Chart registers its inputs (a remote component), so an old Karpenter installed that way is seen too.
+        await expectResource(v2KarpenterV1, fixtures.karpenterChart(), []);
+        await expectResource(v2KarpenterV1, variant(fixtures.karpenterChart(), "props.version", "0.37.0"),
+            ["Helm chart karpenter-chart installs Karpenter 0.37.0; use 1.0.0 or later."]);
     });
 
     it("sec: secrets are KMS-encrypted", async () => {

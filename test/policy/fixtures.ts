@@ -166,7 +166,11 @@ export const fixtures = {
     }),
     karpenterRelease: (): TestResource => ({
         type: "kubernetes:helm.sh/v3:Release", name: "karpenter",
-        props: { chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.15.0", namespace: "kube-system", skipCrds: true },
+        props: { chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.15.0", namespace: "kube-system", skipCrds: true, values: { settings: { clusterName: "platform" } } },
+    }),
+    karpenterChart: (): TestResource => ({
+        type: "kubernetes:helm.sh/v4:Chart", name: "karpenter-chart",
+        props: { chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.15.0", namespace: "kube-system", values: { settings: { clusterName: "platform" } } },
     }),
     deployment: (): TestResource => ({
         type: "kubernetes:apps/v1:Deployment", name: "orders",

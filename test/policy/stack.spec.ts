@@ -110,6 +110,23 @@ describe("policy: stack rules", () => {
         await expectStack(c12EksAutoscaling, [variant(fixtures.eksCluster(), "props.computeConfig", { enabled: true })], []);
     });
 
+    it("C12: Karpenter counts for the cluster its chart names, not for every cluster of the stack", async () => {
+        const second = { ...variant(fixtures.eksCluster(), "props.name", "batch"), name: "batch-cluster" };
+        await expectStack(c12EksAutoscaling, [...eksStack(), second], [["batch-cluster", "EKS cluster batch-cluster has neither Karpenter nor Auto Mode."]]);
+        // A chart for a cluster of another stack covers none here.
+        await expectStack(c12EksAutoscaling, [fixtures.eksCluster(), variant(fixtures.karpenterRelease(), "props.values.settings.clusterName", "elsewhere")],
+            [["platform-cluster", "EKS cluster platform-cluster has neither Karpenter nor Auto Mode."]]);
+        // During preview the name is unknown and the engine's dependency names the cluster.
+        const previewed = { ...variant(fixtures.karpenterRelease(), "props.values.settings.clusterName", UNKNOWN.string),
+            propertyDependencies: { values: [urnOf("aws:eks/cluster:Cluster", "batch-cluster")] } };
+        await expectStack(c12EksAutoscaling, [fixtures.eksCluster(), second, previewed], [["platform-cluster", "EKS cluster platform-cluster has neither Karpenter nor Auto Mode."]]);
+        // A chart whose cluster cannot be told, or NodePools of a Karpenter installed elsewhere, cover every cluster.
+        await expectStack(c12EksAutoscaling, [fixtures.eksCluster(), second, variant(fixtures.karpenterRelease(), "props.values", undefined)], []);
+        await expectStack(c12EksAutoscaling, [fixtures.eksCluster(), second, fixtures.nodePool()], []);
+        // Karpenter installed through helm.v4.Chart (a remote component whose inputs are registered) counts too.
+        await expectStack(c12EksAutoscaling, [fixtures.eksCluster(), fixtures.karpenterChart()], []);
+    });
+
     it("V3: native sidecars need a cluster that enables them", async () => {
         await expectStack(v3NativeSidecars, [...eksStack(), fixtures.deployment()], []);
         await expectStack(v3NativeSidecars, [variant(fixtures.eksCluster(), "props.version", "1.28"), fixtures.deployment()],
