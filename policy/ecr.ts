@@ -9,16 +9,23 @@ export const ECR_REPLICATION_TYPES = ["aws:ecr/replicationConfiguration:Replicat
 const REGISTRY_SCANNING_TYPES = ["aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration"];
 const CREATION_TEMPLATE_TYPES = ["aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate"];
 
-export const c3EcrImageScanning = resourcePolicy({
+export const c3EcrImageScanning = resourcePolicy<{ registryScanningCoversAll: boolean }>({
     name: "c3-ecr-image-scanning",
     description: "ECR repositories must scan images: scan on push, or registry scanning with at least one rule (basic on push or enhanced continuous).",
     enforcementLevel: "mandatory",
     types: [...ECR_REPOSITORY_TYPES, ...REGISTRY_SCANNING_TYPES],
-    config: {},
-    check: (r) => {
+    config: {
+        registryScanningCoversAll: {
+            type: "boolean", default: false,
+            description: "Set true when the account's registry scanning configuration (managed outside this stack) scans every " +
+                "repository; it then overrides the repositories' own scanOnPush, which need not be set.",
+        },
+    },
+    check: (r, c) => {
         if (r.type === "aws:ecr/repository:Repository") {
             const scan = get(r.props, "imageScanningConfiguration", "scanOnPush");
-            return scan === true || isUnknown(scan) ? [] : [`Repository ${r.name} does not set imageScanningConfiguration.scanOnPush to true.`];
+            return scan === true || isUnknown(scan) || c.registryScanningCoversAll ? []
+                : [`Repository ${r.name} does not set imageScanningConfiguration.scanOnPush to true.`];
         }
         const rules = get(r.props, "rules");
         if (isUnknown(rules)) {

@@ -11,6 +11,14 @@ describe("policy: ECR", () => {
             ["Repository registry-shop-orders does not set imageScanningConfiguration.scanOnPush to true."]);
     });
 
+    it("C3: a team whose registry-level scanning covers every repository says so in config, and repositories pass", async () => {
+        const unscanned = variant(fixtures.repository(), "props.imageScanningConfiguration", undefined);
+        await expectResource(c3EcrImageScanning, unscanned, [], { registryScanningCoversAll: true });
+        await expectResource(c3EcrImageScanning, variant(fixtures.registryScanning(), "props.rules", []),
+            ["Registry scanning configuration registry-us-east-1-scanning has no rule that scans on push or continuously."],
+            { registryScanningCoversAll: true });
+    });
+
     it("C3: registry scanning needs a rule that scans on push or continuously", async () => {
         await expectResource(c3EcrImageScanning, fixtures.registryScanning(), []);
         await expectResource(c3EcrImageScanning, variant(fixtures.registryScanning(), "props.rules", []),
