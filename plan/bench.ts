@@ -7,24 +7,42 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ContainerRegistry, createRegionalProviders, RegionalNetwork } from "../components";
+import { FargateMicroservices, MicroserviceSpec } from "../components/microservices";
+import { MOCK_ACCOUNT_ID } from "./fixtures";
 import { DEFAULT_POLICY_PACK, planProgram } from "./plan";
 import { REPO_ROOT } from "./program";
 import { deployed } from "./report";
 
-const SIZES: [regions: number, services: number][] = [[1, 5], [2, 25], [3, 50], [6, 100], [6, 250], [6, 500]];
+const SIZES: [regions: number, services: number][] = [[1, 5], [1, 20], [2, 20], [3, 25], [4, 30], [6, 30], [6, 40]];
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1", "ap-northeast-1"];
 
-/** A platform of `regions` regions, each with a network, and `services` repositories replicated to all. */
+/** Service `i` of a platform: every fourth is internal (Service Connect only), the rest behind the ALB. */
+function service(i: number): MicroserviceSpec {
+    const name = `service-${i}`;
+    const common = { name, repository: `bench/${name}`, imageTag: "1.0.0", port: 8080 };
+    return i % 4 === 3 ? { ...common, internal: true }
+        : { ...common, paths: [`/${name}`, `/${name}/*`], priority: 100 + i, scaling: { minCapacity: 2, maxCapacity: 10 } };
+}
+
+/**
+ * The fargate-microservices architecture at scale: per region a RegionalNetwork and a FargateMicroservices
+ * with `services` services, and one ContainerRegistry holding each service's repository, replicated to all.
+ */
 function syntheticProgram(regions: number, services: number) {
     const used = REGIONS.slice(0, regions);
+    const specs = Array.from({ length: services }, (_, i) => service(i));
     return () => {
         for (const [region, provider] of Object.entries(createRegionalProviders("bench", used))) {
-            new RegionalNetwork(`bench-${region}`, { natGateways: "perAz" }, { provider });
+            const net = new RegionalNetwork(`bench-${region}`, { natGateways: "perAz" }, { provider });
+            new FargateMicroservices(`bench-${region}`, {
+                services: specs, certificateArn: `arn:aws:acm:${region}:${MOCK_ACCOUNT_ID}:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`,
+                vpcId: net.vpcId, publicSubnetIds: net.publicSubnetIds, privateSubnetIds: net.privateSubnetIds,
+            }, { provider });
         }
         new ContainerRegistry("bench-registry", {
             homeRegion: used[0],
             workloadRegions: used,
-            repositories: Array.from({ length: services }, (_, i) => ({ name: `bench/service-${i}` })),
+            repositories: specs.map((s) => ({ name: s.repository! })),
         });
         return {};
     };
@@ -34,6 +52,7 @@ interface Measurement {
     regions: number;
     services: number;
     resources: number;
+    violations: number;
     wallMs: number;
     programMs: number;
     policyMs: number;
@@ -50,6 +69,7 @@ async function measure(regions: number, services: number, policyPack: string): P
     const m: Measurement = {
         regions, services,
         resources: deployed(result).length,
+        violations: result.violations.length,
         wallMs: Date.now() - started,
         programMs: result.timings.programMs,
         policyMs: result.timings.policyMs,
