@@ -7,6 +7,7 @@ import { PlanInputError } from "./stack-config";
 /** A running policy pack: its Analyzer service address and how to stop it. */
 export interface PolicyProcess {
     readonly address: string;
+    readonly pid: number;
     /** What the pack wrote to stderr so far. */
     stderr(): string;
     stop(): void;
@@ -76,6 +77,7 @@ export function startPolicyPack(dir: string, options: { debug?: boolean } = {}):
             lines.on("line", (l) => process.stderr.write(`[policy pack] ${l}\n`));
             resolve({
                 address: `127.0.0.1:${port}`,
+                pid: child.pid!,
                 stderr: () => stderr,
                 stop: () => {
                     process.off("exit", kill);
