@@ -35,13 +35,15 @@ export interface WorkerError {
 }
 
 export type WorkerReply =
-    | { readonly op: "ready"; readonly info: AnalyzerInfo; readonly pid: number; readonly at: number }
+    | { readonly op: "ready"; readonly info: AnalyzerInfo; readonly at: number }
     | { readonly op: "failed"; readonly error: WorkerError }
     | { readonly op: "done"; readonly stack: number; readonly violations?: Violation[]; readonly error?: WorkerError };
 
 export interface WorkerOptions {
     readonly packDir: string;
     readonly debug?: boolean;
+    /** Where the worker puts the pack's process ID as soon as it spawns, for the main thread to kill it on exit. */
+    readonly packPid: Int32Array;
 }
 
 /** How many `Analyze` calls are in flight at once: enough to keep the pack busy, few enough to stay fair. */
@@ -138,10 +140,11 @@ export function workerError(err: unknown): WorkerError {
 
 function serve(port: NonNullable<typeof parentPort>, options: WorkerOptions): void {
     const reply = (msg: WorkerReply) => port.postMessage(msg);
-    const pack = startPolicyPack(options.packDir, { debug: options.debug }).then(async (proc) => {
+    const onSpawn = (pid: number) => Atomics.store(options.packPid, 0, pid);
+    const pack = startPolicyPack(options.packDir, { debug: options.debug, onSpawn }).then(async (proc) => {
         const client = new AnalyzerClient(proc.address);
         const info = await client.getAnalyzerInfo();
-        reply({ op: "ready", info, pid: proc.pid, at: Date.now() });
+        reply({ op: "ready", info, at: Date.now() });
         return { client, info };
     });
     pack.catch((err) => reply({ op: "failed", error: workerError(err) }));

@@ -7,7 +7,6 @@ import { PlanInputError } from "./stack-config";
 /** A running policy pack: its Analyzer service address and how to stop it. */
 export interface PolicyProcess {
     readonly address: string;
-    readonly pid: number;
     /** What the pack wrote to stderr so far. */
     stderr(): string;
     stop(): void;
@@ -36,7 +35,7 @@ export function checkPolicyPackDir(dir: string): void {
  * Starts the pack as the Pulumi engine does (`run-policy-pack <engine address> .` in the pack's folder)
  * and resolves once it prints the port of its Analyzer service. The pack runs transpile-only.
  */
-export function startPolicyPack(dir: string, options: { debug?: boolean } = {}): Promise<PolicyProcess> {
+export function startPolicyPack(dir: string, options: { debug?: boolean; onSpawn?: (pid: number) => void } = {}): Promise<PolicyProcess> {
     checkPolicyPackDir(dir);
     const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir, __dirname] });
     const preload = [require.resolve("ts-node/register/transpile-only"), require.resolve("./transpile-only")];
@@ -53,6 +52,9 @@ export function startPolicyPack(dir: string, options: { debug?: boolean } = {}):
         env: process.env,
         stdio: ["ignore", "pipe", "pipe"],
     });
+    if (child.pid !== undefined) {
+        options.onSpawn?.(child.pid);
+    }
     let stderr = "";
     child.stderr!.on("data", (chunk) => {
         stderr += chunk;
@@ -79,7 +81,6 @@ export function startPolicyPack(dir: string, options: { debug?: boolean } = {}):
             lines.on("line", (l) => process.stderr.write(`[policy pack] ${l}\n`));
             resolve({
                 address: `127.0.0.1:${port}`,
-                pid: child.pid!,
                 stderr: () => stderr,
                 stop: () => {
                     process.off("exit", kill);

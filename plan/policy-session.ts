@@ -22,7 +22,8 @@ export class PolicySession {
     readyAt = 0;
     private readonly worker: Worker;
     private infoValue?: AnalyzerInfo;
-    private packPid?: number;
+    /** The pack's process ID, written by the worker when it spawns the pack, read here synchronously. */
+    private readonly packPid = new Int32Array(new SharedArrayBuffer(4));
     private stacks = 0;
     private readonly pending = new Map<number, { resolve(v: Violation[]): void; reject(err: unknown): void }>();
 
@@ -39,16 +40,17 @@ export class PolicySession {
     /** Starts the pack without waiting for it: analysis requests queue in the worker until it serves. */
     static launch(packDir: string, options: { debug?: boolean } = {}): PolicySession {
         checkPolicyPackDir(packDir);
-        return new PolicySession({ packDir, debug: options.debug });
+        return new PolicySession(packDir, options.debug);
     }
 
-    private constructor(options: WorkerOptions) {
-        this.worker = startWorker(options);
+    private constructor(packDir: string, debug: boolean | undefined) {
+        this.worker = startWorker({ packDir, debug, packPid: this.packPid });
+        // Also when the process exits before the worker's messages were read (a program that throws).
+        process.once("exit", this.killPack);
         this.ready = new Promise((resolve, reject) => {
             this.worker.on("message", (msg: WorkerReply) => {
                 if (msg.op === "ready") {
-                    [this.infoValue, this.packPid, this.readyAt] = [msg.info, msg.pid, msg.at];
-                    process.once("exit", this.killPack);
+                    [this.infoValue, this.readyAt] = [msg.info, msg.at];
                     resolve(msg.info);
                 } else if (msg.op === "failed") {
                     reject(fromWorker(msg.error));
@@ -99,8 +101,9 @@ export class PolicySession {
 
     private readonly killPack = () => {
         try {
-            if (this.packPid !== undefined) {
-                process.kill(this.packPid);
+            const pid = Atomics.load(this.packPid, 0);
+            if (pid !== 0) {
+                process.kill(pid);
             }
         } catch {
             // Already gone.
