@@ -3,7 +3,7 @@ import { PolicyPackConfig } from "./analyzer-client";
 import { PlannedResource, PlannedStack } from "./analyzer-requests";
 import { RecordedResource, runProgram } from "./mock-engine";
 import { checkPolicyPackDir } from "./policy-process";
-import { PolicySession, StackAnalysis, Violation } from "./policy-session";
+import { PolicySession, Violation } from "./policy-session";
 import { ProgramSpec, projectStack, REPO_ROOT } from "./program";
 import { PlanInputError } from "./stack-config";
 
@@ -51,46 +51,38 @@ export async function planProgram(spec: ProgramSpec, options: PlanOptions = {}):
     const packDir = path.resolve(options.policyPack ?? DEFAULT_POLICY_PACK);
     checkPolicyPackDir(packDir);
     const started = Date.now();
-    const sessionPromise = options.session ? Promise.resolve(options.session) : PolicySession.start(packDir, { debug: options.debug });
-    let policyStartMs = 0;
-    sessionPromise.then(() => (policyStartMs = Date.now() - started), () => undefined);
-    let session: PolicySession | undefined;
+    const session = options.session ?? PolicySession.launch(packDir, { debug: options.debug });
     try {
         // As in the engine, each resource is analyzed as soon as it registers (once the pack is ready).
         const stack = new PlannedStack(spec);
-        const analysis: Promise<StackAnalysis> = sessionPromise.then((s) => s.beginStack(stack, spec, options.policyConfig));
-        const perResource: Promise<Violation[]>[] = [];
-        const onResource = (r: RecordedResource) => {
-            for (const planned of stack.add(r)) {
-                const violations = analysis.then((a) => a.analyze(planned));
-                // Awaited below; a failed program or pack abandons them, which must not look unhandled.
-                violations.catch(() => undefined);
-                perResource.push(violations);
-            }
-        };
-        analysis.catch(() => undefined);
+        const analysis = session.beginStack(spec, options.policyConfig);
+        const onResource = (r: RecordedResource) => stack.add(r).forEach((planned) => analysis.add(planned));
         const run = await runProgram(spec.program, { project: spec.project, stack: spec.stack, config: spec.config, onResource });
         const programDone = Date.now();
         if (run.error !== undefined) {
             throw programError(spec, run.error);
         }
-        session = await sessionPromise;
-        const analysisStarted = Date.now();
+        const info = await session.ready;
         const resources = stack.all(run.resources);
-        const violations = [...(await Promise.all(perResource)).flat(), ...await (await analysis).analyzeStack(resources)];
-        const analysisMs = Date.now() - analysisStarted;
+        const violations = await analysis.finish(resources);
+        const done = Date.now();
         return {
             project: spec.project,
             stack: spec.stack,
             resources,
             violations,
-            policyPack: { name: session.info.name, version: session.info.version, policies: session.info.policies.length },
+            policyPack: { name: info.name, version: info.version, policies: info.policies.length },
             outputs: run.outputs,
-            timings: { programMs: programDone - started, policyMs: Date.now() - programDone, analysisMs, policyStartMs },
+            timings: {
+                programMs: programDone - started,
+                policyMs: done - programDone,
+                analysisMs: done - Math.max(programDone, session.readyAt),
+                policyStartMs: Math.max(0, session.readyAt - started),
+            },
         };
     } finally {
         if (!options.session) {
-            (session ?? await sessionPromise.catch(() => undefined))?.close();
+            session.close();
         }
     }
 }

@@ -35,7 +35,7 @@ export function checkPolicyPackDir(dir: string): void {
  * Starts the pack as the Pulumi engine does (`run-policy-pack <engine address> .` in the pack's folder)
  * and resolves once it prints the port of its Analyzer service. The pack runs transpile-only.
  */
-export function startPolicyPack(dir: string, options: { debug?: boolean } = {}): Promise<PolicyProcess> {
+export function startPolicyPack(dir: string, options: { debug?: boolean; onSpawn?: (pid: number) => void } = {}): Promise<PolicyProcess> {
     checkPolicyPackDir(dir);
     const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir, __dirname] });
     const preload = [require.resolve("ts-node/register/transpile-only"), require.resolve("./transpile-only")];
@@ -43,13 +43,18 @@ export function startPolicyPack(dir: string, options: { debug?: boolean } = {}):
         // @pulumi/policy never dials the engine, so no engine service is needed at this address.
         "127.0.0.1:0", "."];
     if (!options.debug) {
-        args.unshift("--stack-trace-limit=10");
+        // The SDK captures a stack trace for each of its internal promises: without them the pack
+        // analyses ~3× faster. A policy's error still reports its message; --debug keeps the traces.
+        args.unshift("--stack-trace-limit=0");
     }
     const child: ChildProcess = spawn(process.execPath, args, {
         cwd: dir,
         env: process.env,
         stdio: ["ignore", "pipe", "pipe"],
     });
+    if (child.pid !== undefined) {
+        options.onSpawn?.(child.pid);
+    }
     let stderr = "";
     child.stderr!.on("data", (chunk) => {
         stderr += chunk;

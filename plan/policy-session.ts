@@ -1,120 +1,157 @@
-import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
-import { AnalyzerClient, AnalyzerInfo, Diagnostic, PolicyPackConfig } from "./analyzer-client";
-import { AnalyzerRequests, PlannedResource, PlannedStack, StackIdentity } from "./analyzer-requests";
-import { reconcilePolicyConfig } from "./policy-config";
-import { PolicyProcess, startPolicyPack } from "./policy-process";
+import * as path from "path";
+import { Worker } from "worker_threads";
+import { AnalyzerInfo, PolicyPackConfig } from "./analyzer-client";
+import { PlannedResource, StackIdentity } from "./analyzer-requests";
+import { Violation, WorkerError, WorkerOptions, WorkerReply, WorkerRequest } from "./analysis-worker";
+import { checkPolicyPackDir } from "./policy-process";
+import { PlanInputError } from "./stack-config";
 
-/** A policy violation attributed to a resource of the planned stack. */
-export interface Violation {
-    readonly policyName: string;
-    readonly policyPackName: string;
-    readonly enforcementLevel: "mandatory" | "advisory";
-    readonly urn: string;
-    readonly message: string;
-    readonly description: string;
-}
-
-/** How many `Analyze` calls are in flight at once: enough to keep the pack busy, few enough to stay fair. */
-const ANALYZE_CONCURRENCY = 64;
+export { Violation } from "./analysis-worker";
 
 /**
- * One running policy pack and a client of its Analyzer service. It can analyze several stacks in turn
- * (`--all`, the tests), configuring the pack for each as the engine does for each preview.
+ * One running policy pack and its Analyzer client, both in a worker thread (analysis-worker.ts): the
+ * program's promise-heavy work keeps the main thread busy, so requests sent from it would wait for the
+ * program to end. From the worker they stream to the pack, which analyses on another core meanwhile.
+ * A session can analyze several stacks in turn (`--all`, the tests), configuring the pack for each as
+ * the engine does for each preview.
  */
 export class PolicySession {
-    private constructor(private readonly process: PolicyProcess, private readonly client: AnalyzerClient,
-        readonly info: AnalyzerInfo) {}
+    /** Resolves with the pack's self-description once it serves; rejects when it cannot start. */
+    readonly ready: Promise<AnalyzerInfo>;
+    /** When the pack was ready to analyze (epoch ms, as the worker saw it); 0 before. */
+    readyAt = 0;
+    private readonly worker: Worker;
+    private infoValue?: AnalyzerInfo;
+    /** The pack's process ID, written by the worker when it spawns the pack, read here synchronously. */
+    private readonly packPid = new Int32Array(new SharedArrayBuffer(4));
+    private stacks = 0;
+    private readonly pending = new Map<number, { resolve(v: Violation[]): void; reject(err: unknown): void }>();
 
+    /** Starts the pack and waits until it serves. */
     static async start(packDir: string, options: { debug?: boolean } = {}): Promise<PolicySession> {
-        const process = await startPolicyPack(packDir, options);
-        const client = new AnalyzerClient(process.address);
-        try {
-            return new PolicySession(process, client, await client.getAnalyzerInfo());
-        } catch (err) {
-            client.close();
-            process.stop();
+        const session = PolicySession.launch(packDir, options);
+        await session.ready.catch((err) => {
+            session.close();
             throw err;
+        });
+        return session;
+    }
+
+    /** Starts the pack without waiting for it: analysis requests queue in the worker until it serves. */
+    static launch(packDir: string, options: { debug?: boolean } = {}): PolicySession {
+        checkPolicyPackDir(packDir);
+        return new PolicySession(packDir, options.debug);
+    }
+
+    private constructor(packDir: string, debug: boolean | undefined) {
+        this.worker = startWorker({ packDir, debug, packPid: this.packPid });
+        // Also when the process exits before the worker's messages were read (a program that throws).
+        process.once("exit", this.killPack);
+        this.ready = new Promise((resolve, reject) => {
+            this.worker.on("message", (msg: WorkerReply) => {
+                if (msg.op === "ready") {
+                    [this.infoValue, this.readyAt] = [msg.info, msg.at];
+                    resolve(msg.info);
+                } else if (msg.op === "failed") {
+                    reject(fromWorker(msg.error));
+                } else {
+                    const stack = this.pending.get(msg.stack);
+                    this.pending.delete(msg.stack);
+                    msg.error ? stack?.reject(fromWorker(msg.error)) : stack?.resolve(msg.violations ?? []);
+                }
+            });
+            this.worker.on("error", (err) => {
+                reject(err);
+                this.pending.forEach((stack) => stack.reject(err));
+                this.pending.clear();
+            });
+        });
+        this.ready.catch(() => undefined);
+    }
+
+    get info(): AnalyzerInfo {
+        if (!this.infoValue) {
+            throw new Error("the policy pack is not ready yet: await session.ready");
         }
+        return this.infoValue;
     }
 
     /**
      * Starts the analysis of one stack as `pulumi preview --policy-pack` does: `Configure` with the
-     * reconciled policy config and `ConfigureStack`; then `analyze` each resource as it registers and
-     * `analyzeStack` once the program is done.
+     * reconciled policy config and `ConfigureStack`; then `Analyze` for each resource `add`ed as it
+     * registers and `AnalyzeStack` at `finish`.
      */
-    async beginStack(stack: PlannedStack, id: StackIdentity, userConfig?: PolicyPackConfig): Promise<StackAnalysis> {
-        await this.client.configure(reconcilePolicyConfig(this.info, userConfig));
-        await this.client.configureStack(stackConfigureRequest(id));
-        return new StackAnalysis(this.client, stack);
+    beginStack(id: StackIdentity, userConfig?: PolicyPackConfig): StackAnalysis {
+        const stack = this.stacks++;
+        const done = new Promise<Violation[]>((resolve, reject) => this.pending.set(stack, { resolve, reject }));
+        done.catch(() => undefined);
+        this.post({ op: "begin", stack, id: { project: id.project, stack: id.stack, config: id.config }, config: userConfig });
+        return new StackAnalysis((msg) => this.post(msg), stack, done);
     }
 
+    /** Stops the pack and the worker (once the pack has started or failed to). */
     close(): void {
-        this.client.close();
-        this.process.stop();
-    }
-}
-
-/** The analysis of one stack: `Analyze` calls (at most ANALYZE_CONCURRENCY in flight), then `AnalyzeStack`. */
-export class StackAnalysis {
-    private readonly requests: AnalyzerRequests;
-    private inFlight = 0;
-    private readonly waiting: (() => void)[] = [];
-
-    constructor(private readonly client: AnalyzerClient, stack: PlannedStack) {
-        this.requests = new AnalyzerRequests((urn) => stack.lookup(urn));
+        const stop = () => {
+            this.killPack();
+            process.off("exit", this.killPack);
+            void this.worker.terminate();
+        };
+        this.ready.then(stop, stop);
     }
 
-    /** `Analyze` one resource; the engine attributes every diagnostic to the analyzed resource. */
-    async analyze(r: PlannedResource): Promise<Violation[]> {
-        if (this.inFlight >= ANALYZE_CONCURRENCY) {
-            await new Promise<void>((resolve) => this.waiting.push(resolve));
-        }
-        this.inFlight++;
+    private readonly killPack = () => {
         try {
-            return defined((await this.client.analyze(this.requests.analyze(r))).map((d) => violation(d, r.urn)));
-        } finally {
-            this.inFlight--;
-            this.waiting.shift()?.();
+            const pid = Atomics.load(this.packPid, 0);
+            if (pid !== 0) {
+                process.kill(pid);
+            }
+        } catch {
+            // Already gone.
         }
-    }
-
-    /** `AnalyzeStack` over the final resources; a diagnostic's URN outside the stack goes to the root stack. */
-    async analyzeStack(resources: PlannedResource[]): Promise<Violation[]> {
-        const urns = new Set(resources.map((r) => r.urn));
-        const root = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
-        const diagnostics = await this.client.analyzeStack(this.requests.analyzeStack(resources));
-        return defined(diagnostics.map((d) => violation(d, urns.has(d.urn) ? d.urn : root)));
-    }
-}
-
-function defined(violations: (Violation | undefined)[]): Violation[] {
-    return violations.filter((v): v is Violation => v !== undefined);
-}
-
-function violation(d: Diagnostic, urn: string): Violation | undefined {
-    if (d.enforcementLevel === "disabled") {
-        return undefined;
-    }
-    return {
-        policyName: d.policyName,
-        policyPackName: d.policyPackName,
-        // A remediation that still reports a violation is mandatory (engine and @pulumi/policy agree).
-        enforcementLevel: d.enforcementLevel === "advisory" ? "advisory" : "mandatory",
-        urn,
-        message: d.message,
-        description: d.description,
     };
+
+    private post(msg: WorkerRequest): void {
+        this.worker.postMessage(msg);
+    }
 }
 
-function stackConfigureRequest(id: StackIdentity): analyzerpb.AnalyzerStackConfigureRequest {
-    const req = new analyzerpb.AnalyzerStackConfigureRequest();
-    req.setStack(id.stack);
-    req.setProject(id.project);
-    req.setDryRun(true);
-    for (const [k, v] of Object.entries(id.config)) {
-        req.getConfigMap().set(k, v);
+/** The analysis of one stack, fed from the main thread. */
+export class StackAnalysis {
+    constructor(private readonly post: (msg: WorkerRequest) => void, private readonly stack: number,
+        private readonly done: Promise<Violation[]>) {}
+
+    /** Queues `Analyze` of one resource (the worker sends it as soon as the pack is configured). */
+    add(r: PlannedResource): void {
+        this.post({ op: "resource", stack: this.stack, resource: cloneable(r) });
     }
-    req.getTagsMap().set("pulumi:project", id.project);
-    req.getTagsMap().set("pulumi:runtime", "nodejs");
-    return req;
+
+    /** `AnalyzeStack` over the final resources, after every `Analyze`: all the violations, in that order. */
+    finish(resources: PlannedResource[]): Promise<Violation[]> {
+        this.post({ op: "end", stack: this.stack, resources: resources.map(cloneable) });
+        return this.done;
+    }
+}
+
+/** What the requests need: `inputs` may hold SDK objects that cannot cross threads (the wire forms can). */
+function cloneable(r: PlannedResource): PlannedResource {
+    const { inputs: _inputs, ...rest } = r;
+    return { ...rest, inputs: {} };
+}
+
+function fromWorker(e: WorkerError): Error {
+    const err = e.planInput ? new PlanInputError(e.message) : new Error(e.message);
+    err.stack = e.stack;
+    return err;
+}
+
+/** The worker runs analysis-worker.ts; from sources (ts-node) it registers ts-node first unless inherited. */
+function startWorker(options: WorkerOptions): Worker {
+    const file = path.join(__dirname, `analysis-worker${path.extname(__filename)}`);
+    const workerData = { analysisWorker: options };
+    if (path.extname(__filename) !== ".ts") {
+        return new Worker(file, { workerData });
+    }
+    const tsNode = require.resolve("ts-node/register/transpile-only");
+    return new Worker(`require.extensions[".ts"] || require(${JSON.stringify(tsNode)}); require(${JSON.stringify(file)});`,
+        { eval: true, workerData });
 }

@@ -67,28 +67,38 @@ export type PackResourcePolicy = ResourceValidationPolicy & { readonly types: re
 
 export function resourcePolicy<C>(spec: ResourcePolicySpec<C>): PackResourcePolicy {
     const types = new Set(spec.types);
+    const validateResource = (args: ResourceValidationArgs, report: ReportViolation) => {
+        if (!types.has(args.type)) {
+            return;
+        }
+        const config = resolveConfig<C>(spec.config, args.getConfig<object>());
+        const props = obj(plain(args.props)) ?? {};
+        const r: Res = {
+            type: args.type, name: args.name, urn: args.urn, props,
+            region: regionOf(props, providerProps(args.provider)),
+            dependsOn: [], propertyDependsOn: {},
+        };
+        for (const message of spec.check(r, config)) {
+            report(message);
+        }
+    };
     return {
         name: spec.name,
         description: spec.description,
         enforcementLevel: spec.enforcementLevel,
         configSchema: schemaOf(spec.config),
         types: spec.types,
-        validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-            if (!types.has(args.type)) {
-                return;
-            }
-            const config = resolveConfig<C>(spec.config, args.getConfig<object>());
-            const props = obj(plain(args.props)) ?? {};
-            const r: Res = {
-                type: args.type, name: args.name, urn: args.urn, props,
-                region: regionOf(props, providerProps(args.provider)),
-                dependsOn: [], propertyDependsOn: {},
-            };
-            for (const message of spec.check(r, config)) {
-                report(message);
-            }
-        },
+        validateResource: spec.types.length === 1 ? ofType(spec.types[0], validateResource) : validateResource,
     };
+}
+
+/**
+ * Tags a validation with the one type it applies to, as `validateResourceOfType` does with a resource
+ * class: CrossGuard then skips it for other types without deserialising the resource for it first
+ * (@pulumi/policy server.js, `getPulumiType(p.validateResource)`), which is most of a policy's cost.
+ */
+function ofType<F extends object>(type: string, validate: F): F {
+    return Object.assign(validate, { __pulumiType: type });
 }
 
 /** A stack policy's finding: what is wrong, and the resource it is about. */
@@ -123,19 +133,28 @@ function providerProps(provider: PolicyProviderResource | undefined): Obj | unde
     return obj(plain(provider.props));
 }
 
-/** Plain copies of the stack's resources with parents and dependencies as URNs. */
+/**
+ * The stack's resources with parents and dependencies as URNs. Each policy gets its own copies, and
+ * most look at a few types only: a resource's plain props (and so its region) are copied when first read.
+ */
 export function stackResources(resources: readonly PolicyResource[]): Res[] {
     const byUrn = new Map<string, Res>();
     const parents = new Map<string, string>();
     const out = resources.map((pr) => {
-        const props = obj(plain(pr.props)) ?? {};
+        const props = once(() => obj(plain(pr.props)) ?? {});
+        const region = once(() => regionOf(props(), providerProps(pr.provider)));
         const propertyDependsOn: { [p: string]: string[] } = {};
         for (const [key, deps] of Object.entries(pr.propertyDependencies ?? {})) {
             propertyDependsOn[key] = (deps ?? []).map((d) => d.urn);
         }
         const r: Res = {
-            type: pr.type, name: pr.name, urn: pr.urn, props,
-            region: regionOf(props, providerProps(pr.provider)),
+            type: pr.type, name: pr.name, urn: pr.urn,
+            get props() {
+                return props();
+            },
+            get region() {
+                return region();
+            },
             dependsOn: (pr.dependencies ?? []).map((d) => d.urn),
             propertyDependsOn,
         };
@@ -153,4 +172,17 @@ export function stackResources(resources: readonly PolicyResource[]): Res[] {
         }
     }
     return out;
+}
+
+/** `compute()`, run on the first call only. */
+function once<T>(compute: () => T): () => T {
+    let done = false;
+    let value: T;
+    return () => {
+        if (!done) {
+            value = compute();
+            done = true;
+        }
+        return value;
+    };
 }

@@ -21,8 +21,19 @@ const SENTINELS = new Set<string>(Object.keys(proxyModule)
     .filter((k) => /^unknown[A-Z]\w*Value$/.test(k) && typeof proxyModule[k] === "string")
     .map((k) => proxyModule[k] as string));
 
+// CrossGuard's proxy hands out the object it wraps under this key (@pulumi/policy proxy.js). Copying the
+// deserialised object itself reaches the same values (a sentinel string where the proxy would throw)
+// without a trap call and a new proxy per property read.
+const PROXY_TARGET = proxyModule.getSpecialProxyTarget as string;
+
 /** A deep plain copy of `v` in which every unknown value, however it is represented, becomes `UNKNOWN`. */
 export function plain(v: unknown): Value {
+    if (v !== null && typeof v === "object") {
+        const target = read(v as { [key: string]: unknown }, PROXY_TARGET);
+        if (target !== undefined && target !== UNKNOWN && target !== v) {
+            return plain(target);
+        }
+    }
     if (typeof v === "string") {
         return SENTINELS.has(v) ? UNKNOWN : v;
     }
