@@ -109,7 +109,7 @@ describe("eks-platform stack (Karpenter mode)", () => {
         for (const region of REGIONS) {
             const v = view(run, region);
             for (const lt of v.of(T.launchTemplate)) {
-                assert.deepEqual(lt.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 });
+                assert.deepEqual(lt.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
                 assert.deepEqual(lt.inputs.blockDeviceMappings.map((b: any) => [b.deviceName, b.ebs.volumeSize, b.ebs.encrypted, b.ebs.volumeType]),
                     [["/dev/xvda", 6, "true", "gp3"], ["/dev/xvdb", 50, "true", "gp3"]]);
             }

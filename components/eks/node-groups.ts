@@ -68,7 +68,10 @@ export function createNodeGroups(
     return groups.map(({ part, spec, spot }) => {
         const lt = new aws.ec2.LaunchTemplate(`${name}-${part}`, {
             description: `${part} nodes of ${a.clusterName}`,
-            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 },
+            // IMDSv2 with hop limit 1, as the EKS security best practices ask for managed nodes with a custom launch
+            // template: pods cannot reach the node role's credentials (every add-on here uses Pod Identity, and
+            // host-network agents are not behind the extra hop). Karpenter's nodes use the same setting.
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
             // `encrypted` and `deleteOnTermination` are strings in the launch template type.
             blockDeviceMappings: volumeLayout(a.nodeOs, spec.diskSizeGiB).map((v) => ({
                 deviceName: v.deviceName,
