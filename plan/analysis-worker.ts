@@ -8,7 +8,7 @@ import { parentPort, workerData } from "worker_threads";
 import { AnalyzerClient, AnalyzerInfo, Diagnostic, PolicyPackConfig } from "./analyzer-client";
 import { AnalyzerRequests, PlannedResource, StackIdentity } from "./analyzer-requests";
 import { reconcilePolicyConfig } from "./policy-config";
-import { startPolicyPack } from "./policy-process";
+import { PackOptions, startPolicyPack } from "./policy-process";
 import { PlanInputError } from "./stack-config";
 
 /** A policy violation attributed to a resource of the planned stack. */
@@ -39,9 +39,8 @@ export type WorkerReply =
     | { readonly op: "failed"; readonly error: WorkerError }
     | { readonly op: "done"; readonly stack: number; readonly violations?: Violation[]; readonly error?: WorkerError };
 
-export interface WorkerOptions {
+export interface WorkerOptions extends PackOptions {
     readonly packDir: string;
-    readonly debug?: boolean;
     /** Where the worker puts the pack's process ID as soon as it spawns, for the main thread to kill it on exit. */
     readonly packPid: Int32Array;
 }
@@ -141,7 +140,7 @@ export function workerError(err: unknown): WorkerError {
 function serve(port: NonNullable<typeof parentPort>, options: WorkerOptions): void {
     const reply = (msg: WorkerReply) => port.postMessage(msg);
     const onSpawn = (pid: number) => Atomics.store(options.packPid, 0, pid);
-    const pack = startPolicyPack(options.packDir, { debug: options.debug, onSpawn }).then(async (proc) => {
+    const pack = startPolicyPack(options.packDir, { debug: options.debug, compile: options.compile, onSpawn }).then(async (proc) => {
         const client = new AnalyzerClient(proc.address);
         const info = await client.getAnalyzerInfo();
         reply({ op: "ready", info, at: Date.now() });
