@@ -55,7 +55,7 @@ export function compilePolicyPack(packDir: string): CompiledPack {
     const policyYaml = fs.readFileSync(path.join(dir, "PulumiPolicy.yaml"), "utf8");
 
     const hash = crypto.createHash("sha256")
-        .update(JSON.stringify([FORMAT, ts.version, options, preloadSource, pkgText, policyYaml, [...sources]]))
+        .update(JSON.stringify([FORMAT, dir, ts.version, options, preloadSource, pkgText, policyYaml, [...sources]]))
         .digest("hex").slice(0, 20);
     const root = path.join(dir, CACHE);
     const out = path.join(root, hash);
