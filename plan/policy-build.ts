@@ -94,7 +94,8 @@ export function compilePolicyPack(packDir: string): CompiledPack {
 /** The pack's program as Node resolves `require(<pack dir>)`: package.json `main`, else `index`. */
 function packEntry(dir: string, pkg: { main?: string }): string {
     const base = path.normalize(pkg.main ?? "index").replace(/[\\/]$/, "");
-    const candidates = [base, `${base}.ts`, path.join(base, "index.ts"), `${base}.js`, path.join(base, "index.js")];
+    // Node's order, with ts-node's `.ts` registered after `.js`.
+    const candidates = [base, `${base}.js`, `${base}.ts`, path.join(base, "index.js"), path.join(base, "index.ts")];
     const found = candidates.find((c) => fs.existsSync(path.join(dir, c)) && fs.statSync(path.join(dir, c)).isFile());
     if (found === undefined || !found.endsWith(".ts")) {
         throw new NotCompiled(`its program (${found ?? base}) is not TypeScript`);
