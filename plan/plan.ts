@@ -21,6 +21,11 @@ export interface PlanOptions {
     readonly session?: PolicySession;
     /** Forward the pack's stderr and keep full stack traces. @default false */
     readonly debug?: boolean;
+    /**
+     * Run a TypeScript pack compiled to JavaScript (cached, see policy-build.ts) rather than through
+     * ts-node: the same pack, started in a third of the time. @default true
+     */
+    readonly compilePack?: boolean;
 }
 
 /** What a plan found: every resource the stack would have, every violation, and where the time went. */
@@ -51,7 +56,7 @@ export async function planProgram(spec: ProgramSpec, options: PlanOptions = {}):
     const packDir = path.resolve(options.policyPack ?? DEFAULT_POLICY_PACK);
     checkPolicyPackDir(packDir);
     const started = Date.now();
-    const session = options.session ?? PolicySession.launch(packDir, { debug: options.debug });
+    const session = options.session ?? PolicySession.launch(packDir, { debug: options.debug, compile: options.compilePack });
     try {
         // As in the engine, each resource is analyzed as soon as it registers (once the pack is ready).
         const stack = new PlannedStack(spec);

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
+import { compilePolicyPack } from "./policy-build";
 import { PlanInputError } from "./stack-config";
 
 /** A running policy pack: its Analyzer service address and how to stop it. */
@@ -10,6 +11,14 @@ export interface PolicyProcess {
     /** What the pack wrote to stderr so far. */
     stderr(): string;
     stop(): void;
+}
+
+/** How to run a policy pack. */
+export interface PackOptions {
+    /** Forward the pack's stderr, keep full stack traces, say how the pack runs. @default false */
+    readonly debug?: boolean;
+    /** Run a TypeScript pack compiled to JavaScript (policy-build.ts), not through ts-node. @default true */
+    readonly compile?: boolean;
 }
 
 /**
@@ -33,12 +42,13 @@ export function checkPolicyPackDir(dir: string): void {
 
 /**
  * Starts the pack as the Pulumi engine does (`run-policy-pack <engine address> .` in the pack's folder)
- * and resolves once it prints the port of its Analyzer service. The pack runs transpile-only.
+ * and resolves once it prints the port of its Analyzer service. A TypeScript pack runs compiled to
+ * JavaScript (`policy-build.ts`), else, or when that fails, through ts-node in transpile-only mode.
  */
-export function startPolicyPack(dir: string, options: { debug?: boolean; onSpawn?: (pid: number) => void } = {}): Promise<PolicyProcess> {
+export function startPolicyPack(dir: string, options: PackOptions & { onSpawn?: (pid: number) => void } = {}): Promise<PolicyProcess> {
     checkPolicyPackDir(dir);
     const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir, __dirname] });
-    const preload = [require.resolve("ts-node/register/transpile-only"), require.resolve("./transpile-only")];
+    const { cwd, preload } = options.compile === false ? tsNodeLaunch(dir) : packLaunch(dir, options.debug);
     const args = [...preload.flatMap((p) => ["-r", p]), runPolicyPack,
         // @pulumi/policy never dials the engine, so no engine service is needed at this address.
         "127.0.0.1:0", "."];
@@ -48,7 +58,7 @@ export function startPolicyPack(dir: string, options: { debug?: boolean; onSpawn
         args.unshift("--stack-trace-limit=0");
     }
     const child: ChildProcess = spawn(process.execPath, args, {
-        cwd: dir,
+        cwd,
         env: process.env,
         stdio: ["ignore", "pipe", "pipe"],
     });
@@ -89,4 +99,28 @@ export function startPolicyPack(dir: string, options: { debug?: boolean; onSpawn
             });
         });
     });
+}
+
+/** Where and with which preloads to run the pack: compiled if possible, else through ts-node. */
+function packLaunch(dir: string, debug: boolean | undefined): { cwd: string; preload: string[] } {
+    const started = Date.now();
+    try {
+        const compiled = compilePolicyPack(dir);
+        if (debug) {
+            process.stderr.write(`[plan] policy pack ${dir}: running it compiled from ${compiled.dir} ` +
+                `(${compiled.built ? `compiled in ${Date.now() - started} ms` : "unchanged since compiled"})\n`);
+        }
+        return { cwd: compiled.dir, preload: [compiled.preload] };
+    } catch (err) {
+        if (debug) {
+            process.stderr.write(`[plan] policy pack ${dir}: running it through ts-node, as it cannot be compiled: ` +
+                `${err instanceof Error ? err.message : String(err)}\n`);
+        }
+        return tsNodeLaunch(dir);
+    }
+}
+
+/** The pack's own folder, its TypeScript compiled as it loads (transpile-only, see transpile-only.ts). */
+function tsNodeLaunch(dir: string): { cwd: string; preload: string[] } {
+    return { cwd: dir, preload: [require.resolve("ts-node/register/transpile-only"), require.resolve("./transpile-only")] };
 }

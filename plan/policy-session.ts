@@ -3,7 +3,7 @@ import { Worker } from "worker_threads";
 import { AnalyzerInfo, PolicyPackConfig } from "./analyzer-client";
 import { PlannedResource, StackIdentity } from "./analyzer-requests";
 import { Violation, WorkerError, WorkerOptions, WorkerReply, WorkerRequest } from "./analysis-worker";
-import { checkPolicyPackDir } from "./policy-process";
+import { checkPolicyPackDir, PackOptions } from "./policy-process";
 import { PlanInputError } from "./stack-config";
 
 export { Violation } from "./analysis-worker";
@@ -28,7 +28,7 @@ export class PolicySession {
     private readonly pending = new Map<number, { resolve(v: Violation[]): void; reject(err: unknown): void }>();
 
     /** Starts the pack and waits until it serves. */
-    static async start(packDir: string, options: { debug?: boolean } = {}): Promise<PolicySession> {
+    static async start(packDir: string, options: PackOptions = {}): Promise<PolicySession> {
         const session = PolicySession.launch(packDir, options);
         await session.ready.catch((err) => {
             session.close();
@@ -38,13 +38,13 @@ export class PolicySession {
     }
 
     /** Starts the pack without waiting for it: analysis requests queue in the worker until it serves. */
-    static launch(packDir: string, options: { debug?: boolean } = {}): PolicySession {
+    static launch(packDir: string, options: PackOptions = {}): PolicySession {
         checkPolicyPackDir(packDir);
-        return new PolicySession(packDir, options.debug);
+        return new PolicySession(packDir, options);
     }
 
-    private constructor(packDir: string, debug: boolean | undefined) {
-        this.worker = startWorker({ packDir, debug, packPid: this.packPid });
+    private constructor(packDir: string, options: PackOptions) {
+        this.worker = startWorker({ packDir, ...options, packPid: this.packPid });
         // Also when the process exits before the worker's messages were read (a program that throws).
         process.once("exit", this.killPack);
         this.ready = new Promise((resolve, reject) => {
