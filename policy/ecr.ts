@@ -7,7 +7,7 @@ export const ECR_REPOSITORY_TYPES = ["aws:ecr/repository:Repository"] as const;
 export const ECR_LIFECYCLE_TYPES = ["aws:ecr/lifecyclePolicy:LifecyclePolicy"] as const;
 export const ECR_REPLICATION_TYPES = ["aws:ecr/replicationConfiguration:ReplicationConfiguration"] as const;
 const REGISTRY_SCANNING_TYPES = ["aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration"];
-const CREATION_TEMPLATE_TYPES = ["aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate"];
+export const CREATION_TEMPLATE_TYPES = ["aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate"] as const;
 
 export const c3EcrImageScanning = resourcePolicy<{ registryScanningCoversAll: boolean }>({
     name: "c3-ecr-image-scanning",

@@ -1,4 +1,4 @@
-import { ECR_LIFECYCLE_TYPES, ECR_REPLICATION_TYPES, ECR_REPOSITORY_TYPES } from "./ecr";
+import { CREATION_TEMPLATE_TYPES, ECR_LIFECYCLE_TYPES, ECR_REPLICATION_TYPES, ECR_REPOSITORY_TYPES } from "./ecr";
 import { containersOf, ECS_CAPACITY_TYPES, ECS_CLUSTER_TYPES, ECS_SERVICE_TYPES, ECS_TASK_DEFINITION_TYPES } from "./ecs";
 import { AUTOSCALING_GROUP_TYPES, EKS_CLUSTER_TYPES, EKS_NODE_GROUP_TYPES } from "./eks";
 import { TARGET_GROUP_TYPES } from "./network";
@@ -48,7 +48,6 @@ export const c3EcrLifecyclePolicy = stackPolicy({
 
 /** Resources whose region shows that the stack runs containers there. */
 export const WORKLOAD_REGION_TYPES = [...ECS_CLUSTER_TYPES, ...ECS_SERVICE_TYPES, ...EKS_CLUSTER_TYPES, ...EKS_NODE_GROUP_TYPES, ...AUTOSCALING_GROUP_TYPES];
-const CREATION_TEMPLATE_TYPES = ["aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate"];
 const AWS_PROVIDER_TYPES = ["pulumi:providers:aws"];
 
 /**
