@@ -248,7 +248,12 @@ function regionOf(providerRef: string | undefined): string | undefined {
         // The engine's default provider is configured from the stack's `aws:region`.
         return new pulumi.Config("aws").get("region");
     }
-    return providerRegions.get(providerRef.split("::").slice(0, -1).join("::"));
+    return providerRegions.get(providerUrnOf(providerRef));
+}
+
+/** The URN in a provider reference `urn::id` (URNs contain `::` themselves). */
+function providerUrnOf(providerRef: string): string {
+    return providerRef.split("::").slice(0, -1).join("::");
 }
 
 /** The URN an alias spec stands for, as the engine's step generator collapses it. */
@@ -299,7 +304,8 @@ function recordRegistrations(): void {
                 const type: string = req.getType();
                 const provider: string | undefined = req.getProvider() || undefined;
                 const awsProvider: string | undefined = req.getProvidersMap().get("aws") || undefined;
-                const providerUrn = (provider ?? awsProvider)?.split("::").slice(0, -1).join("::");
+                const providerRef = provider ?? awsProvider;
+                const providerUrn = providerRef ? providerUrnOf(providerRef) : undefined;
                 const isProvider = type.startsWith("pulumi:providers:");
                 // A provider without a region of its own (a Kubernetes provider for an EKS cluster) works
                 // in the region of the component that made it, so its resources are attributed there.
