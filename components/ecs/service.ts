@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "../aws-context";
 import { createServiceRole } from "../iam";
 import { ArgumentErrors, show } from "../validation";
 import { CapacityProviderStrategyItem, ON_DEMAND_STRATEGY, ResolvedStrategyItem, resolveStrategy, usesEc2 } from "./capacity";
@@ -206,7 +207,7 @@ export class EcsService extends pulumi.ComponentResource {
                 }] : undefined,
                 logConfiguration: sc.logGroupName ? {
                     logDriver: "awslogs",
-                    options: { "awslogs-group": sc.logGroupName, "awslogs-region": aws.getRegionOutput({}, { parent }).region, "awslogs-stream-prefix": "service-connect" },
+                    options: { "awslogs-group": sc.logGroupName, "awslogs-region": awsContext(this).region, "awslogs-stream-prefix": "service-connect" },
                 } : undefined,
             } : undefined,
             enableExecuteCommand: args.enableExecuteCommand ?? false,
