@@ -1,10 +1,10 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PipelineStageArgs, QueueBatch, QueueBatchArgs, QueueWorkerArgs } from "../components/batch";
 import { resolveQueueBatchArgs } from "../components/batch/args";
 import { RegionalNetwork, RegionalNetworkArgs, resolveNetworkArgs } from "../components/network";
 import { createRegionalProviders } from "../components/regions";
-import { repositoryUri } from "../components/registry";
+import { imageReference } from "../components/registry";
+import { awsContext } from "../components/aws-context";
 import { requireSection, StackConfig } from "./config";
 
 /** An image of the registry stack, which replicates every repository to each region under the same name (DESIGN D4). */
@@ -48,9 +48,10 @@ export function buildSqsBatch(cfg: StackConfig) {
     const regions: { [region: string]: Record<string, pulumi.Output<string>> } = {};
     for (const region of cfg.regions) {
         const opts = { provider: providers[region] };
-        const accountId = aws.getCallerIdentityOutput({}, opts).accountId;
-        const image: ImageUri = ({ repository, tag }) => pulumi.interpolate`${repositoryUri(accountId, region, repository)}:${tag}`;
         const net = new RegionalNetwork(`network-${region}`, network, opts);
+        // The region's account and partition, looked up once per provider (shared with the components).
+        const ctx = awsContext(net);
+        const image: ImageUri = ({ repository, tag }) => imageReference(ctx, repository, tag);
         const qb = new QueueBatch(`batch-${region}`, argsFor(image, net.vpcId, net.privateSubnetIds), opts);
         regions[region] = {
             queueUrl: qb.queueUrl,

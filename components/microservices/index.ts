@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../aws-context";
 import { EcsCluster, EcsService, FargateTaskDefinition, IngressArgs } from "../ecs";
 import { createLogsKey } from "../logs";
-import { repositoryUri } from "../registry";
+import { imageReference } from "../registry";
 import { FargateMicroservicesArgs, mainContainer, resolveMicroservicesSettings } from "./args";
 import { createLoadBalancer } from "./alb";
 import { createRoute } from "./routing";
@@ -55,7 +55,7 @@ export class FargateMicroservices extends pulumi.ComponentResource {
         for (const svc of s.services) {
             const spec = svc.spec;
             const svcName = `${name}-${spec.name}`;
-            const image = spec.image ?? pulumi.interpolate`${repositoryUri(ctx.accountId, ctx.region, spec.repository!, ctx.dnsSuffix)}${spec.imageTag!.startsWith("sha256:") ? "@" : ":"}${spec.imageTag}`;
+            const image = spec.image ?? imageReference(ctx, spec.repository!, spec.imageTag!);
             const task = new FargateTaskDefinition(svcName, {
                 cpu: svc.task.cpu,
                 memory: svc.task.memory,

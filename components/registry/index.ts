@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AwsContext } from "../aws-context";
 import { PolicyDocument } from "../iam";
 import { checkRegions, createRegionalProviders, ProviderSettings } from "../regions";
 import { ArgumentErrors, duplicates, show } from "../validation";
@@ -130,6 +131,12 @@ export function resolveRegistryArgs(args: ContainerRegistryArgs): ResolvedRegist
 export function repositoryUri(accountId: pulumi.Input<string>, region: pulumi.Input<string>, repository: pulumi.Input<string>,
     dnsSuffix: pulumi.Input<string> = "amazonaws.com"): pulumi.Output<string> {
     return pulumi.interpolate`${accountId}.dkr.ecr.${region}.${dnsSuffix}/${repository}`;
+}
+
+/** An image of `repository` in the context's account and region: `<uri>:<tag>`, or `<uri>@sha256:…` for a digest. */
+export function imageReference(ctx: AwsContext, repository: string, tagOrDigest: string): pulumi.Output<string> {
+    const separator = tagOrDigest.startsWith("sha256:") ? "@" : ":";
+    return pulumi.interpolate`${repositoryUri(ctx.accountId, ctx.region, repository, ctx.dnsSuffix)}${separator}${tagOrDigest}`;
 }
 
 /**
