@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { ContainerRegistry, ContainerRegistryArgs } from "../components/registry";
+import * as pulumi from "@pulumi/pulumi";
+import { ContainerRegistry, ContainerRegistryArgs, imageReference } from "../components/registry";
 import { assertInputError, jsonInput, MockRun, runProgram } from "./harness";
 
 const WORKLOAD_REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
@@ -115,6 +116,15 @@ describe("ContainerRegistry (C3)", () => {
             [["app", "IMMUTABLE"], ["scratch", "MUTABLE"]]);
         const [template] = mixed.ofType("aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate");
         assert.equal(template.inputs.imageTagMutability, "MUTABLE");
+    });
+
+    it("D4: image references are deterministic per region, with ':' before a tag and '@' before a digest", async () => {
+        const ctx = { accountId: pulumi.output("123456789012"), region: pulumi.output("eu-west-1"),
+            partition: pulumi.output("aws"), dnsSuffix: pulumi.output("amazonaws.com") };
+        const value = (o: pulumi.Output<string>) => new Promise<string>((resolve) => o.apply(resolve));
+        assert.equal(await value(imageReference(ctx, "shop/orders", "1.8.1")), "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/orders:1.8.1");
+        assert.equal(await value(imageReference(ctx, "shop/orders", `sha256:${"a".repeat(64)}`)),
+            `123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/orders@sha256:${"a".repeat(64)}`);
     });
 
     describe("bad input: a clear error and nothing registered", () => {
