@@ -18,6 +18,8 @@ export class StackAnalysis {
     private readonly byUrn = new Map<string, PlannedResource>();
     private readonly requests = new AnalyzerRequests((urn) => this.byUrn.get(urn));
     private readonly perResource: Promise<Violation[]>[] = [];
+    /** Each resource's part of the `AnalyzeStack` request, encoded as it registers (see `stackRequest`). */
+    private readonly stackEntries = new Map<string, Buffer>();
     private readonly begun: Promise<AnalyzerClient>;
     private inFlight = 0;
     private readonly waiting: (() => void)[] = [];
@@ -39,16 +41,37 @@ export class StackAnalysis {
         // Awaited in `end`; a failed pack abandons them, which must not look unhandled.
         violations.catch(() => undefined);
         this.perResource.push(violations);
+        this.stackEntries.set(r.urn, this.requests.stackEntry(r));
+    }
+
+    /** Outputs registered after the resource itself (a component's `registerOutputs`, the stack's outputs). */
+    outputs(urn: string, wireOutputs: Record<string, any>): void {
+        const r = this.byUrn.get(urn);
+        if (r) {
+            const updated = { ...r, wireOutputs };
+            this.byUrn.set(urn, updated);
+            this.stackEntries.set(urn, this.requests.stackEntry(updated));
+        }
+    }
+
+    /**
+     * The wire form of `AnalyzeStack` over `resources`, from the entries encoded while the program ran:
+     * only joining them is left once it ends. A resource never `add`ed is encoded now.
+     */
+    stackRequest(resources: PlannedResource[]): Buffer {
+        const byUrn = new Map(resources.map((r) => [r.urn, r]));
+        const requests = new AnalyzerRequests((urn) => byUrn.get(urn));
+        return Buffer.concat(resources.map((r) => this.stackEntries.get(r.urn) ?? requests.stackEntry(r)));
     }
 
     /** `AnalyzeStack` over the final resources; a diagnostic's URN outside the stack goes to the root stack. */
     async end(resources: PlannedResource[]): Promise<Violation[]> {
         const client = await this.begun;
         const perResource = (await Promise.all(this.perResource)).flat();
-        const byUrn = new Map(resources.map((r) => [r.urn, r]));
+        const urns = new Set(resources.map((r) => r.urn));
         const root = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
-        const diagnostics = await client.analyzeStack(new AnalyzerRequests((urn) => byUrn.get(urn)).analyzeStack(resources));
-        return [...perResource, ...defined(diagnostics.map((d) => violation(d, byUrn.has(d.urn) ? d.urn : root)))];
+        const diagnostics = await client.analyzeStackEncoded(this.stackRequest(resources));
+        return [...perResource, ...defined(diagnostics.map((d) => violation(d, urns.has(d.urn) ? d.urn : root)))];
     }
 
     private async limited<T>(call: () => Promise<T>): Promise<T> {

@@ -1,12 +1,14 @@
 /**
- * The policy side of a plan, run in a worker thread (see policy-session.ts): it starts the pack, and
- * sends it `Analyze` for each resource the main thread posts, while the program keeps the main thread
- * busy. So the pack analyses on the other core as the program runs, as the engine's analyzers do.
+ * The policy side of a plan, run in a worker thread (see policy-session.ts): it serves the pack its
+ * bootstrap spawned, and sends it `Analyze` for each resource the main thread posts, while the program
+ * keeps the main thread busy. So the pack analyses on the other core as the program runs, as the
+ * engine's analyzers do.
  */
-import { parentPort, workerData } from "worker_threads";
+import type { ChildProcess } from "child_process";
+import type { MessagePort } from "worker_threads";
 import type { AnalyzerInfo, PolicyPackConfig } from "./analyzer-client";
 import type { PlannedResource, StackIdentity } from "./analyzer-requests";
-import { PackOptions, startPolicyPack } from "./policy-process";
+import { PackLaunch, servePolicyPack } from "./policy-process";
 import { PlanInputError } from "./stack-config";
 
 /** A policy violation attributed to a resource of the planned stack. */
@@ -23,6 +25,7 @@ export interface Violation {
 export type WorkerRequest =
     | { readonly op: "begin"; readonly stack: number; readonly id: StackIdentity; readonly config?: PolicyPackConfig }
     | { readonly op: "resource"; readonly stack: number; readonly resource: PlannedResource }
+    | { readonly op: "outputs"; readonly stack: number; readonly urn: string; readonly wireOutputs: Record<string, any> }
     | { readonly op: "end"; readonly stack: number; readonly resources: PlannedResource[] };
 
 /** An error as it crosses the thread boundary; `planInput` keeps a PlanInputError one. */
@@ -37,8 +40,8 @@ export type WorkerReply =
     | { readonly op: "failed"; readonly error: WorkerError }
     | { readonly op: "done"; readonly stack: number; readonly violations?: Violation[]; readonly error?: WorkerError };
 
-export interface WorkerOptions extends PackOptions {
-    readonly packDir: string;
+export interface WorkerOptions {
+    readonly launch: PackLaunch;
     /** Where the worker puts the pack's process ID as soon as it spawns, for the main thread to kill it on exit. */
     readonly packPid: Int32Array;
 }
@@ -48,12 +51,15 @@ export function workerError(err: unknown): WorkerError {
     return { message: e.message, stack: e.stack, planInput: err instanceof PlanInputError };
 }
 
-function serve(port: NonNullable<typeof parentPort>, options: WorkerOptions): void {
+/** Called by the worker's bootstrap (policy-session.ts) with the pack it has just spawned. */
+export function serve(port: MessagePort, options: WorkerOptions, packProcess: ChildProcess): void {
+    if (options.launch.debug) {
+        Error.stackTraceLimit = Infinity;
+    }
     const reply = (msg: WorkerReply) => port.postMessage(msg);
-    const onSpawn = (pid: number) => Atomics.store(options.packPid, 0, pid);
-    const started = startPolicyPack(options.packDir, { debug: options.debug, compile: options.compile, onSpawn });
+    const started = servePolicyPack(packProcess, options.launch);
     // Loaded once the pack's process is spawned: the analyzer client's gRPC and protobuf modules take
-    // ~0.3 s to load, which now overlap with the pack's own start.
+    // ~0.3 s to load, which overlap with the pack's own start.
     const { AnalyzerClient, StackAnalysis } = require("./analysis-stack") as typeof import("./analysis-stack");
     const pack = started.then(async (proc) => {
         const client = new AnalyzerClient(proc.address);
@@ -68,6 +74,8 @@ function serve(port: NonNullable<typeof parentPort>, options: WorkerOptions): vo
             stacks.set(msg.stack, new StackAnalysis(pack, msg.id, msg.config));
         } else if (msg.op === "resource") {
             stacks.get(msg.stack)!.add(msg.resource);
+        } else if (msg.op === "outputs") {
+            stacks.get(msg.stack)!.outputs(msg.urn, msg.wireOutputs);
         } else {
             const analysis = stacks.get(msg.stack)!;
             stacks.delete(msg.stack);
@@ -76,8 +84,4 @@ function serve(port: NonNullable<typeof parentPort>, options: WorkerOptions): vo
                 (err) => reply({ op: "done", stack: msg.stack, error: workerError(err) }));
         }
     });
-}
-
-if (parentPort && (workerData as { analysisWorker?: WorkerOptions } | undefined)?.analysisWorker) {
-    serve(parentPort, (workerData as { analysisWorker: WorkerOptions }).analysisWorker);
 }

@@ -1,5 +1,5 @@
 import * as grpc from "@grpc/grpc-js";
-import { AnalyzerClient as GrpcAnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import { AnalyzerService, AnalyzerClient as GrpcAnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -116,6 +116,19 @@ export class AnalyzerClient {
 
     async analyzeStack(req: analyzerpb.AnalyzeStackRequest): Promise<Diagnostic[]> {
         return diagnostics(await this.call<analyzerpb.AnalyzeStackRequest, analyzerpb.AnalyzeResponse>(this.client.analyzeStack, req));
+    }
+
+    /**
+     * `AnalyzeStack` with the request already in wire form: protobuf encodes a repeated field as its
+     * elements one after another, so the encodings of one-resource requests, concatenated, are the
+     * encoding of the request with all of them (see `AnalyzerRequests.stackEntry`).
+     */
+    async analyzeStackEncoded(request: Buffer): Promise<Diagnostic[]> {
+        const method = AnalyzerService.analyzeStack;
+        return diagnostics(await new Promise<analyzerpb.AnalyzeResponse>((resolve, reject) => {
+            this.client.makeUnaryRequest(method.path, (b: Buffer) => b, method.responseDeserialize, request,
+                (err: grpc.ServiceError | null, res?: analyzerpb.AnalyzeResponse) => (err ? reject(err) : resolve(res!)));
+        }));
     }
 
     close(): void {

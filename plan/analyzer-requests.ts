@@ -19,6 +19,12 @@ export interface StackIdentity {
     readonly config: { [key: string]: string };
 }
 
+/** What analyses a stack while its program runs. */
+export interface AnalysisSink {
+    add(r: PlannedResource): void;
+    outputs(r: PlannedResource): void;
+}
+
 /**
  * The resources of a stack as the engine sees them: what the program registered, plus the default
  * provider the engine creates for every package that custom resources use without an explicit provider
@@ -46,6 +52,17 @@ export class PlannedStack {
         }
         const provider = this.defaultProvider(r.type.split(":")[0], r.version);
         return { ...r, provider: `${provider.urn}::${provider.id}`, providerUrn: provider.urn, region: r.region ?? provider.region };
+    }
+
+    /**
+     * The mock run's callbacks that give `sink` each registration as the engine would analyze it, and
+     * each resource again when its outputs are registered later.
+     */
+    feed(sink: AnalysisSink): { onResource(r: RecordedResource): void; onOutputs(r: RecordedResource): void } {
+        return {
+            onResource: (r) => this.add(r).forEach((planned) => sink.add(planned)),
+            onOutputs: (r) => sink.outputs(this.planned(r)),
+        };
     }
 
     lookup(urn: string): PlannedResource | undefined {
@@ -176,19 +193,27 @@ export class AnalyzerRequests {
 
     /** `AnalyzeStack`: every resource with its outputs, parent, dependencies and property dependencies. */
     analyzeStack(resources: PlannedResource[]): analyzerpb.AnalyzeStackRequest {
-        const req = new analyzerpb.AnalyzeStackRequest();
-        req.setResourcesList(resources.map((r) => {
-            const res = this.describe(new analyzerpb.AnalyzerResource(), r, r.wireOutputs);
-            res.setParent(r.parent ?? "");
-            res.setDependenciesList(r.dependencies);
-            for (const [key, urns] of Object.entries(r.propertyDependencies)) {
-                const deps = new analyzerpb.AnalyzerPropertyDependencies();
-                deps.setUrnsList(urns);
-                res.getPropertydependenciesMap().set(key, deps);
-            }
-            return res;
-        }));
-        return req;
+        return new analyzerpb.AnalyzeStackRequest().setResourcesList(resources.map((r) => this.stackResource(r)));
+    }
+
+    /**
+     * The wire form of `analyzeStack([r])`. Concatenated in the stack's order these are the wire form of
+     * `analyzeStack` of the stack, so each can be encoded as its resource registers, not all at the end.
+     */
+    stackEntry(r: PlannedResource): Buffer {
+        return Buffer.from(this.analyzeStack([r]).serializeBinary());
+    }
+
+    private stackResource(r: PlannedResource): analyzerpb.AnalyzerResource {
+        const res = this.describe(new analyzerpb.AnalyzerResource(), r, r.wireOutputs);
+        res.setParent(r.parent ?? "");
+        res.setDependenciesList(r.dependencies);
+        for (const [key, urns] of Object.entries(r.propertyDependencies)) {
+            const deps = new analyzerpb.AnalyzerPropertyDependencies();
+            deps.setUrnsList(urns);
+            res.getPropertydependenciesMap().set(key, deps);
+        }
+        return res;
     }
 
     /** What both messages share: identity, properties, options and provider. */

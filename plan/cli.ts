@@ -5,12 +5,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PolicyPackConfig } from "./analyzer-client";
-import { DEFAULT_POLICY_PACK, PlanResult, planProgram } from "./plan";
-import { loadPolicyConfig } from "./policy-config";
+import type { PolicyPackConfig } from "./analyzer-client";
+import type * as Plan from "./plan";
+import type * as PolicyConfig from "./policy-config";
+import type * as Report from "./report";
 import { PolicySession } from "./policy-session";
-import { ProgramSpec, projectStack, projectStacks, userProgram } from "./program";
-import { exitCode, formatPlan, planJson } from "./report";
+import { DEFAULT_POLICY_PACK, ProgramSpec, projectStack, projectStacks, userProgram } from "./program";
 import { PlanInputError } from "./stack-config";
 
 const USAGE = `usage: npm run plan -- <stack> [options]
@@ -96,13 +96,18 @@ async function main(argv: string[]): Promise<number> {
     if (args.debug) {
         Error.stackTraceLimit = Infinity;
     }
-    const policyConfig: PolicyPackConfig | undefined = args.policyConfig ? loadPolicyConfig(args.policyConfig) : undefined;
     const plans = targets(args);
-    // Several stacks share one running pack, configured afresh for each as the engine would.
-    const session = plans.length > 1 ? await PolicySession.start(args.policyPack, { debug: args.debug }) : undefined;
-    const results: PlanResult[] = [];
+    // The pack starts first, while this process loads the plan's and the program's modules (~1 s):
+    // the engine, too, starts analyzers as the preview begins. Several stacks share the one pack,
+    // configured afresh for each as the engine would.
+    const session = PolicySession.launch(args.policyPack, { debug: args.debug });
+    const { planProgram } = require("./plan") as typeof Plan;
+    const { exitCode, formatPlan, planJson } = require("./report") as typeof Report;
+    const results: Plan.PlanResult[] = [];
     let status = 0;
     try {
+        const { loadPolicyConfig } = require("./policy-config") as typeof PolicyConfig;
+        const policyConfig: PolicyPackConfig | undefined = args.policyConfig ? loadPolicyConfig(args.policyConfig) : undefined;
         for (const target of plans) {
             try {
                 const result = await planProgram(target(), { policyPack: args.policyPack, policyConfig, session, debug: args.debug });
@@ -121,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
             }
         }
     } finally {
-        session?.close();
+        session.close();
     }
     if (args.json) {
         const doc = args.all ? results.map(planJson) : planJson(results[0]);

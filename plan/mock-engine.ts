@@ -85,6 +85,8 @@ export class MockRun {
     }
     /** Called with every registration as it completes (the plan starts its analysis from here). */
     onResource?: (resource: RecordedResource) => void;
+    /** Called when a resource's outputs are registered after it (`registerOutputs`). */
+    onOutputs?: (resource: RecordedResource) => void;
     /** Resources under `ancestorUrn` (children, grandchildren, …). */
     descendantsOf(ancestorUrn: string): RecordedResource[] {
         const byUrn = new Map(this.resources.map((r) => [r.urn, r]));
@@ -292,6 +294,7 @@ function recordRegistrations(): void {
         const recorded = current?.byUrn(req.getUrn());
         if (recorded) {
             recorded.wireOutputs = req.getOutputs()?.toJavaScript() ?? {};
+            current?.onOutputs?.(recorded);
         }
         return registerOutputs(req, callback);
     };
@@ -365,6 +368,8 @@ export interface RunOptions {
     readonly preview?: boolean;
     /** Called with every registration as it completes. */
     readonly onResource?: (resource: RecordedResource) => void;
+    /** Called when a resource's outputs are registered after it (`registerOutputs`). */
+    readonly onOutputs?: (resource: RecordedResource) => void;
 }
 
 /**
@@ -377,6 +382,7 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
     }
     const run = new MockRun();
     run.onResource = options.onResource;
+    run.onOutputs = options.onOutputs;
     current = run;
     providerRegions.clear();
     try {

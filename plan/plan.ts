@@ -1,16 +1,16 @@
 import * as path from "path";
 import { PolicyPackConfig } from "./analyzer-client";
 import { PlannedResource, PlannedStack } from "./analyzer-requests";
-import { RecordedResource, runProgram } from "./mock-engine";
+import { runProgram } from "./mock-engine";
 import { checkPolicyPackDir } from "./policy-process";
 import { PolicySession, Violation } from "./policy-session";
-import { ProgramSpec, projectStack, REPO_ROOT } from "./program";
+import { DEFAULT_POLICY_PACK, ProgramSpec, projectStack } from "./program";
 import { PlanInputError } from "./stack-config";
 
 export { Violation } from "./policy-session";
 export { PlannedResource } from "./analyzer-requests";
 
-export const DEFAULT_POLICY_PACK = path.join(REPO_ROOT, "policy");
+export { DEFAULT_POLICY_PACK } from "./program";
 
 export interface PlanOptions {
     /** The policy pack folder. @default "policy/" of this project */
@@ -61,8 +61,7 @@ export async function planProgram(spec: ProgramSpec, options: PlanOptions = {}):
         // As in the engine, each resource is analyzed as soon as it registers (once the pack is ready).
         const stack = new PlannedStack(spec);
         const analysis = session.beginStack(spec, options.policyConfig);
-        const onResource = (r: RecordedResource) => stack.add(r).forEach((planned) => analysis.add(planned));
-        const run = await runProgram(spec.program, { project: spec.project, stack: spec.stack, config: spec.config, onResource });
+        const run = await runProgram(spec.program, { project: spec.project, stack: spec.stack, config: spec.config, ...stack.feed(analysis) });
         const programDone = Date.now();
         if (run.error !== undefined) {
             throw programError(spec, run.error);
@@ -82,7 +81,7 @@ export async function planProgram(spec: ProgramSpec, options: PlanOptions = {}):
                 programMs: programDone - started,
                 policyMs: done - programDone,
                 analysisMs: done - Math.max(programDone, session.readyAt),
-                policyStartMs: Math.max(0, session.readyAt - started),
+                policyStartMs: session.readyAt - session.launchedAt,
             },
         };
     } finally {

@@ -1,8 +1,8 @@
-import { ChildProcess, spawn } from "child_process";
+import type { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
-import { compilePolicyPack } from "./policy-build";
+import type * as PolicyBuild from "./policy-build";
 import { PlanInputError } from "./stack-config";
 
 /** A running policy pack: its Analyzer service address and how to stop it. */
@@ -41,14 +41,23 @@ export function checkPolicyPackDir(dir: string): void {
 }
 
 /**
- * Starts the pack as the Pulumi engine does (`run-policy-pack <engine address> .` in the pack's folder)
- * and resolves once it prints the port of its Analyzer service. A TypeScript pack runs compiled to
- * JavaScript (`policy-build.ts`), else, or when that fails, through ts-node in transpile-only mode.
+ * How to start a pack as the Pulumi engine does: `run-policy-pack <engine address> .` in the pack's
+ * folder. A TypeScript pack runs compiled to JavaScript (`policy-build.ts`), else, or when that fails,
+ * through ts-node in transpile-only mode. Decided on the main thread, where compiling costs nothing
+ * to load (ts-node has typescript loaded), so the worker can spawn the pack before anything else.
  */
-export function startPolicyPack(dir: string, options: PackOptions & { onSpawn?: (pid: number) => void } = {}): Promise<PolicyProcess> {
+export interface PackLaunch {
+    readonly dir: string;
+    readonly cwd: string;
+    /** Node's arguments: preloads, `run-policy-pack` and its own arguments. */
+    readonly args: string[];
+    readonly debug: boolean;
+}
+
+export function packLaunch(dir: string, options: PackOptions = {}): PackLaunch {
     checkPolicyPackDir(dir);
     const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir, __dirname] });
-    const { cwd, preload } = options.compile === false ? tsNodeLaunch(dir) : packLaunch(dir, options.debug);
+    const { cwd, preload } = options.compile === false ? tsNodeLaunch(dir) : compiledLaunch(dir, options.debug);
     const args = [...preload.flatMap((p) => ["-r", p]), runPolicyPack,
         // @pulumi/policy never dials the engine, so no engine service is needed at this address.
         "127.0.0.1:0", "."];
@@ -57,18 +66,19 @@ export function startPolicyPack(dir: string, options: PackOptions & { onSpawn?: 
         // analyses ~3× faster. A policy's error still reports its message; --debug keeps the traces.
         args.unshift("--stack-trace-limit=0");
     }
-    const child: ChildProcess = spawn(process.execPath, args, {
-        cwd,
-        env: process.env,
-        stdio: ["ignore", "pipe", "pipe"],
-    });
-    if (child.pid !== undefined) {
-        options.onSpawn?.(child.pid);
-    }
+    return { dir, cwd, args, debug: options.debug ?? false };
+}
+
+/**
+ * Resolves once the spawned pack prints the port of its Analyzer service; rejects with what to fix when
+ * it exits, cannot be spawned or prints something else first.
+ */
+export function servePolicyPack(child: ChildProcess, launch: PackLaunch): Promise<PolicyProcess> {
+    const { dir } = launch;
     let stderr = "";
     child.stderr!.on("data", (chunk) => {
         stderr += chunk;
-        if (options.debug) {
+        if (launch.debug) {
             process.stderr.write(chunk);
         }
     });
@@ -78,7 +88,9 @@ export function startPolicyPack(dir: string, options: PackOptions & { onSpawn?: 
         const lines = readline.createInterface({ input: child.stdout! });
         const onExit = (code: number | null) => reject(new PlanInputError(
             `the policy pack in ${dir} exited (${code}) before serving; fix it and retry:\n${stderr.trim()}`));
+        const onError = (err: Error) => reject(new PlanInputError(`the policy pack in ${dir} could not be started: ${err.message}`));
         child.once("exit", onExit);
+        child.once("error", onError);
         lines.once("line", (line) => {
             const port = Number(line.trim());
             if (!Number.isInteger(port) || port <= 0) {
@@ -87,6 +99,7 @@ export function startPolicyPack(dir: string, options: PackOptions & { onSpawn?: 
                 return;
             }
             child.off("exit", onExit);
+            child.off("error", onError);
             // Later stdout is the policies' own logging: keep it visible but out of the report.
             lines.on("line", (l) => process.stderr.write(`[policy pack] ${l}\n`));
             resolve({
@@ -102,9 +115,11 @@ export function startPolicyPack(dir: string, options: PackOptions & { onSpawn?: 
 }
 
 /** Where and with which preloads to run the pack: compiled if possible, else through ts-node. */
-function packLaunch(dir: string, debug: boolean | undefined): { cwd: string; preload: string[] } {
+function compiledLaunch(dir: string, debug: boolean | undefined): { cwd: string; preload: string[] } {
     const started = Date.now();
     try {
+        // Required here, not at the top: it loads typescript, which the worker thread must not wait for.
+        const { compilePolicyPack } = require("./policy-build") as typeof PolicyBuild;
         const compiled = compilePolicyPack(dir);
         if (debug) {
             process.stderr.write(`[plan] policy pack ${dir}: running it compiled from ${compiled.dir} ` +

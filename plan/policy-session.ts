@@ -3,7 +3,7 @@ import { Worker } from "worker_threads";
 import { AnalyzerInfo, PolicyPackConfig } from "./analyzer-client";
 import { PlannedResource, StackIdentity } from "./analyzer-requests";
 import { Violation, WorkerError, WorkerOptions, WorkerReply, WorkerRequest } from "./analysis-worker";
-import { checkPolicyPackDir, PackOptions } from "./policy-process";
+import { PackOptions, packLaunch } from "./policy-process";
 import { PlanInputError } from "./stack-config";
 
 export { Violation } from "./analysis-worker";
@@ -18,7 +18,8 @@ export { Violation } from "./analysis-worker";
 export class PolicySession {
     /** Resolves with the pack's self-description once it serves; rejects when it cannot start. */
     readonly ready: Promise<AnalyzerInfo>;
-    /** When the pack was ready to analyze (epoch ms, as the worker saw it); 0 before. */
+    /** When the session was launched and when the pack was ready to analyze (epoch ms); 0 before. */
+    readonly launchedAt = Date.now();
     readyAt = 0;
     private readonly worker: Worker;
     private infoValue?: AnalyzerInfo;
@@ -39,12 +40,11 @@ export class PolicySession {
 
     /** Starts the pack without waiting for it: analysis requests queue in the worker until it serves. */
     static launch(packDir: string, options: PackOptions = {}): PolicySession {
-        checkPolicyPackDir(packDir);
         return new PolicySession(packDir, options);
     }
 
     private constructor(packDir: string, options: PackOptions) {
-        this.worker = startWorker({ packDir, ...options, packPid: this.packPid });
+        this.worker = startWorker({ launch: packLaunch(packDir, options), packPid: this.packPid });
         // Also when the process exits before the worker's messages were read (a program that throws).
         process.once("exit", this.killPack);
         this.ready = new Promise((resolve, reject) => {
@@ -125,6 +125,11 @@ export class StackAnalysis {
         this.post({ op: "resource", stack: this.stack, resource: cloneable(r) });
     }
 
+    /** Outputs `r` registered after it registered (`AnalyzeStack` sends a resource's outputs). */
+    outputs(r: PlannedResource): void {
+        this.post({ op: "outputs", stack: this.stack, urn: r.urn, wireOutputs: r.wireOutputs });
+    }
+
     /** `AnalyzeStack` over the final resources, after every `Analyze`: all the violations, in that order. */
     finish(resources: PlannedResource[]): Promise<Violation[]> {
         this.post({ op: "end", stack: this.stack, resources: resources.map(cloneable) });
@@ -144,14 +149,24 @@ function fromWorker(e: WorkerError): Error {
     return err;
 }
 
-/** The worker runs analysis-worker.ts; from sources (ts-node) it registers ts-node first unless inherited. */
+/**
+ * The worker's bootstrap spawns the pack before the thread loads anything else (ts-node alone takes
+ * ~0.4 s), so the pack starts while the main thread loads the program's modules; only then does it
+ * register ts-node (when running from sources) and hand the pack to analysis-worker.ts. Preloads of
+ * this process (`-r ts-node/register`) are not passed on, for the same reason; V8 flags such as
+ * `--stack-trace-limit` apply to every thread anyway.
+ */
 function startWorker(options: WorkerOptions): Worker {
+    const fromSources = path.extname(__filename) === ".ts";
     const file = path.join(__dirname, `analysis-worker${path.extname(__filename)}`);
-    const workerData = { analysisWorker: options };
-    if (path.extname(__filename) !== ".ts") {
-        return new Worker(file, { workerData });
-    }
-    const tsNode = require.resolve("ts-node/register/transpile-only");
-    return new Worker(`require.extensions[".ts"] || require(${JSON.stringify(tsNode)}); require(${JSON.stringify(file)});`,
-        { eval: true, workerData });
+    const tsNode = fromSources ? `require.extensions[".ts"] || require(${JSON.stringify(require.resolve("ts-node/register/transpile-only"))});` : "";
+    const boot = `
+const { parentPort, workerData } = require("worker_threads");
+const options = workerData.analysisWorker;
+const pack = require("child_process").spawn(process.execPath, options.launch.args,
+    { cwd: options.launch.cwd, env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+Atomics.store(options.packPid, 0, pack.pid || 0);
+${tsNode}
+require(${JSON.stringify(file)}).serve(parentPort, options, pack);`;
+    return new Worker(boot, { eval: true, workerData: { analysisWorker: options }, execArgv: [] });
 }

@@ -15,6 +15,7 @@ export interface ProgramSpec {
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const STACKS_DIR = path.join(REPO_ROOT, "stacks");
+export const DEFAULT_POLICY_PACK = path.join(REPO_ROOT, "policy");
 
 /** The project's own stack `stack`: `stacks/` with `stacks/Pulumi.<stack>.yaml`. */
 export function projectStack(stack: string): ProgramSpec {

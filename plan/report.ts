@@ -108,7 +108,7 @@ export function formatPlan(result: PlanResult): string {
     lines.push("", `Summary: ${s.resources} resources in ${s.regions} region${s.regions === 1 ? "" : "s"}; ${s.mandatory} mandatory, ${s.advisory} advisory violations. ${verdict}`);
     const t = result.timings;
     lines.push(`Time: program ${t.programMs} ms, policy ${t.policyMs} ms after it (analysis ${t.analysisMs} ms; ` +
-        `the pack started in ${t.policyStartMs} ms, alongside the program)`);
+        `the pack took ${t.policyStartMs} ms to start, alongside the program)`);
     return lines.join("\n");
 }
 

@@ -1,0 +1,56 @@
+import * as assert from "node:assert/strict";
+import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
+import { StackAnalysis } from "../../plan/analysis-stack";
+import { AnalyzerClient, AnalyzerInfo } from "../../plan/analyzer-client";
+import { AnalyzerRequests, PlannedResource, PlannedStack } from "../../plan/analyzer-requests";
+import { runProgram } from "../../plan/mock-engine";
+import { projectStack } from "../../plan/program";
+
+describe("the AnalyzeStack request, encoded as resources register (plan/analysis-stack.ts)", () => {
+    const spec = projectStack("fargate-microservices");
+    let resources: PlannedResource[];
+    let stack: PlannedStack;
+    let encodedAsItRan: Buffer;
+    let laterOutputs: string[];
+
+    before(async function () {
+        this.timeout(60_000);
+        stack = new PlannedStack(spec);
+        // No pack: the Analyze calls wait on it forever, the stack's entries are encoded regardless.
+        const noPack = new Promise<{ client: AnalyzerClient; info: AnalyzerInfo }>(() => undefined);
+        const analysis = new StackAnalysis(noPack, spec);
+        laterOutputs = [];
+        const run = await runProgram(spec.program, {
+            project: spec.project, stack: spec.stack, config: spec.config,
+            ...stack.feed({
+                add: (r) => analysis.add(r),
+                outputs: (r) => {
+                    laterOutputs.push(r.type);
+                    analysis.outputs(r.urn, r.wireOutputs);
+                },
+            }),
+        });
+        assert.equal(run.error, undefined);
+        resources = stack.all(run.resources);
+        encodedAsItRan = analysis.stackRequest(resources);
+    });
+
+    it("components and the stack register outputs after themselves, which the entries follow", () => {
+        assert.ok(laterOutputs.includes("pulumi:pulumi:Stack"));
+        assert.ok(laterOutputs.includes("aws-containers:microservices:FargateMicroservices"));
+    });
+
+    it("is byte for byte the request encoded at the end from the final resources", () => {
+        const atTheEnd = new AnalyzerRequests((urn) => stack.lookup(urn)).analyzeStack(resources).serializeBinary();
+        assert.ok(encodedAsItRan.equals(Buffer.from(atTheEnd)));
+    });
+
+    it("decodes to every resource in the stack's order, with its final outputs", () => {
+        const decoded = analyzerpb.AnalyzeStackRequest.deserializeBinary(encodedAsItRan).getResourcesList();
+        assert.deepEqual(decoded.map((r) => r.getUrn()), resources.map((r) => r.urn));
+        const component = resources.find((r) => r.type === "aws-containers:microservices:FargateMicroservices")!;
+        assert.ok(Object.keys(component.wireOutputs).length > 0);
+        const entry = decoded.find((r) => r.getUrn() === component.urn)!;
+        assert.deepEqual(entry.getProperties()?.toJavaScript(), component.wireOutputs);
+    });
+});
