@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PlanResult, planProgram } from "../../plan/plan";
-import { compilePolicyPack, NotCompiled } from "../../plan/policy-build";
+import { compilePlanModules, compilePolicyPack, NotCompiled } from "../../plan/policy-build";
 import { REPO_ROOT, userProgram } from "../../plan/program";
 import { BAD_PROGRAM_MANDATORY, FIXTURE_PACK, FIXTURES, PACK } from "./packs";
 
@@ -127,5 +127,29 @@ describe("the policy pack compiled to JavaScript (plan/policy-build.ts)", () => 
                 fs.rmSync(path.dirname(outside), { recursive: true, force: true });
             }
         });
+    });
+});
+
+describe("the analysis worker's modules compiled to JavaScript (compilePlanModules)", () => {
+    const entry = path.join(REPO_ROOT, "plan", "analysis-worker.ts");
+
+    it("compiles the worker and every plan module it imports or requires into the project's cache", () => {
+        const worker = compilePlanModules(entry);
+        assert.equal(path.basename(worker), "analysis-worker.js");
+        assert.ok(worker.startsWith(path.join(REPO_ROOT, "node_modules", ".cache", "aws-containers-plan", "plan-")));
+        const compiled = fs.readdirSync(path.dirname(worker));
+        for (const module of ["analysis-stack.js", "analyzer-client.js", "analyzer-requests.js", "policy-process.js", "stack-config.js"]) {
+            assert.ok(compiled.includes(module), `${module} compiled`);
+        }
+        // From there its packages resolve as from plan/, and it loads without ts-node.
+        assert.equal(typeof (require(worker) as { serve?: unknown }).serve, "function");
+    });
+
+    it("reuses the output while the sources are unchanged", () => {
+        assert.equal(compilePlanModules(entry), compilePlanModules(entry));
+    });
+
+    it("refuses a module outside plan/", () => {
+        assert.throws(() => compilePlanModules(path.join(REPO_ROOT, "components", "index.ts")), NotCompiled);
     });
 });
