@@ -70,7 +70,7 @@ export class StackAnalysis {
         const perResource = (await Promise.all(this.perResource)).flat();
         const urns = new Set(resources.map((r) => r.urn));
         const root = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
-        const diagnostics = await client.analyzeStackEncoded(this.stackRequest(resources));
+        const diagnostics = await client.analyzeStack(this.stackRequest(resources));
         return [...perResource, ...defined(diagnostics.map((d) => violation(d, urns.has(d.urn) ? d.urn : root)))];
     }
 

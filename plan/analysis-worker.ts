@@ -61,8 +61,8 @@ export function serve(port: MessagePort, options: WorkerOptions, packProcess: Ch
     // Loaded once the pack's process is spawned: the analyzer client's gRPC and protobuf modules take
     // ~0.3 s to load, which overlap with the pack's own start.
     const { AnalyzerClient, StackAnalysis } = require("./analysis-stack") as typeof import("./analysis-stack");
-    const pack = started.then(async (proc) => {
-        const client = new AnalyzerClient(proc.address);
+    const pack = started.then(async (address) => {
+        const client = new AnalyzerClient(address);
         const info = await client.getAnalyzerInfo();
         reply({ op: "ready", info, at: Date.now() });
         return { client, info };

@@ -114,16 +114,12 @@ export class AnalyzerClient {
         return diagnostics(await this.call<analyzerpb.AnalyzeRequest, analyzerpb.AnalyzeResponse>(this.client.analyze, req));
     }
 
-    async analyzeStack(req: analyzerpb.AnalyzeStackRequest): Promise<Diagnostic[]> {
-        return diagnostics(await this.call<analyzerpb.AnalyzeStackRequest, analyzerpb.AnalyzeResponse>(this.client.analyzeStack, req));
-    }
-
     /**
-     * `AnalyzeStack` with the request already in wire form: protobuf encodes a repeated field as its
+     * `AnalyzeStack`, with the request already in wire form: protobuf encodes a repeated field as its
      * elements one after another, so the encodings of one-resource requests, concatenated, are the
      * encoding of the request with all of them (see `AnalyzerRequests.stackEntry`).
      */
-    async analyzeStackEncoded(request: Buffer): Promise<Diagnostic[]> {
+    async analyzeStack(request: Buffer): Promise<Diagnostic[]> {
         const method = AnalyzerService.analyzeStack;
         return diagnostics(await new Promise<analyzerpb.AnalyzeResponse>((resolve, reject) => {
             this.client.makeUnaryRequest(method.path, (b: Buffer) => b, method.responseDeserialize, request,

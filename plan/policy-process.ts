@@ -5,14 +5,6 @@ import * as readline from "readline";
 import type * as PolicyBuild from "./policy-build";
 import { PlanInputError } from "./stack-config";
 
-/** A running policy pack: its Analyzer service address and how to stop it. */
-export interface PolicyProcess {
-    readonly address: string;
-    /** What the pack wrote to stderr so far. */
-    stderr(): string;
-    stop(): void;
-}
-
 /** How to run a policy pack. */
 export interface PackOptions {
     /** Forward the pack's stderr, keep full stack traces, say how the pack runs. @default false */
@@ -70,10 +62,11 @@ export function packLaunch(dir: string, options: PackOptions = {}): PackLaunch {
 }
 
 /**
- * Resolves once the spawned pack prints the port of its Analyzer service; rejects with what to fix when
- * it exits, cannot be spawned or prints something else first.
+ * Resolves with the address of the spawned pack's Analyzer service once it prints its port; rejects
+ * with what to fix when it exits, cannot be spawned or prints something else first. The pack is
+ * killed when this thread exits.
  */
-export function servePolicyPack(child: ChildProcess, launch: PackLaunch): Promise<PolicyProcess> {
+export function servePolicyPack(child: ChildProcess, launch: PackLaunch): Promise<string> {
     const { dir } = launch;
     let stderr = "";
     child.stderr!.on("data", (chunk) => {
@@ -102,14 +95,7 @@ export function servePolicyPack(child: ChildProcess, launch: PackLaunch): Promis
             child.off("error", onError);
             // Later stdout is the policies' own logging: keep it visible but out of the report.
             lines.on("line", (l) => process.stderr.write(`[policy pack] ${l}\n`));
-            resolve({
-                address: `127.0.0.1:${port}`,
-                stderr: () => stderr,
-                stop: () => {
-                    process.off("exit", kill);
-                    kill();
-                },
-            });
+            resolve(`127.0.0.1:${port}`);
         });
     });
 }
