@@ -121,6 +121,10 @@ function main(): void {
         return;
     }
     const runs = Number(option("--runs") ?? 2);
+    if (!Number.isInteger(runs) || runs < 1) {
+        console.error(`--runs ${option("--runs")}: give a whole number of runs per size, 1 or more`);
+        process.exit(2);
+    }
     console.log(`policy pack: ${path.relative(REPO_ROOT, policyPack)}; fastest of ${runs} runs per size and way`);
     console.log("regions × services  resources  program ms  plan wall ms  alone wall ms  pack adds ms  adds/program  " +
         "left after ms  pack start ms  peak RSS MB");
