@@ -46,6 +46,7 @@ function missingAddons(resources: readonly Res[], required: readonly string[], s
 
 export const c7PodIdentityAgent = stackPolicy({
     name: "c7-pod-identity-agent",
+    onlyWith: EKS_CLUSTER_TYPES[0],
     description: "Every EKS cluster (outside Auto Mode, which runs it itself) should have the eks-pod-identity-agent add-on.",
     enforcementLevel: "advisory",
     config: {},
@@ -54,6 +55,7 @@ export const c7PodIdentityAgent = stackPolicy({
 
 export const c11EksObservability = stackPolicy({
     name: "c11-eks-observability",
+    onlyWith: EKS_CLUSTER_TYPES[0],
     description: "Every EKS cluster should have the amazon-cloudwatch-observability add-on (Container Insights).",
     enforcementLevel: "advisory",
     config: {},
@@ -62,6 +64,7 @@ export const c11EksObservability = stackPolicy({
 
 export const c13ManagedAddons = stackPolicy<{ requiredAddons: string[] }>({
     name: "c13-managed-addons",
+    onlyWith: EKS_CLUSTER_TYPES[0],
     description: "Every EKS cluster outside Auto Mode should run CoreDNS, kube-proxy, the VPC CNI and the EBS CSI driver as managed add-ons.",
     enforcementLevel: "advisory",
     config: {
@@ -96,6 +99,7 @@ function karpenterClusters(resources: readonly Res[], clusters: readonly Res[]):
 
 export const c12EksAutoscaling = stackPolicy({
     name: "c12-eks-autoscaling",
+    onlyWith: EKS_CLUSTER_TYPES[0],
     description: "EKS clusters should autoscale nodes with Karpenter or EKS Auto Mode.",
     enforcementLevel: "advisory",
     config: {},

@@ -22,6 +22,7 @@ function unreferenced(targets: Res[], referrers: Res[], property: string, keys: 
 
 export const c2EcsCapacityProviders = stackPolicy({
     name: "c2-ecs-capacity-providers",
+    onlyWith: ECS_CLUSTER_TYPES[0],
     description: "Every ECS cluster must declare its capacity providers (aws.ecs.ClusterCapacityProviders), making the launch type an explicit choice.",
     enforcementLevel: "mandatory",
     config: {},
@@ -35,6 +36,7 @@ export const c2EcsCapacityProviders = stackPolicy({
 
 export const c3EcrLifecyclePolicy = stackPolicy({
     name: "c3-ecr-lifecycle-policy",
+    onlyWith: ECR_REPOSITORY_TYPES[0],
     description: "Every ECR repository must have a lifecycle policy.",
     enforcementLevel: "mandatory",
     config: {},
@@ -105,6 +107,7 @@ function replicatedTo(repo: Res, configs: Res[]): Set<string> | undefined {
 
 export const c3EcrReplication = stackPolicy<{ workloadRegions: string[] }>({
     name: "c3-ecr-replication",
+    onlyWith: ECR_REPOSITORY_TYPES[0],
     description: "ECR images must be replicated to every other region that runs workloads.",
     enforcementLevel: "mandatory",
     config: {
@@ -145,6 +148,7 @@ function loadBalancedServices(resources: readonly Res[]): { service: Res; target
 
 export const c10ContainerHealthCheck = stackPolicy({
     name: "c10-container-health-check",
+    onlyWith: ECS_SERVICE_TYPES[0],
     description: "Containers behind a load balancer must define a container health check (Docker HEALTHCHECK in healthCheck).",
     enforcementLevel: "mandatory",
     config: {},
@@ -179,6 +183,7 @@ export function targetGroupProblems(tg: Res, maxDelay: number): string[] {
 
 export const c10TargetGroupHealth = stackPolicy<{ maxDeregistrationDelay: number }>({
     name: "c10-target-group-health",
+    onlyWith: ECS_SERVICE_TYPES[0],
     description: "Target groups of load-balanced ECS services must have an explicit health check and deregistration delay.",
     enforcementLevel: "mandatory",
     config: {

@@ -93,9 +93,10 @@ export function resourcePolicy<C>(spec: ResourcePolicySpec<C>): PackResourcePoli
 }
 
 /**
- * Tags a validation with the one type it applies to, as `validateResourceOfType` does with a resource
- * class: CrossGuard then skips it for other types without deserialising the resource for it first
- * (@pulumi/policy server.js, `getPulumiType(p.validateResource)`), which is most of a policy's cost.
+ * Tags a validation with the one type it applies to, as `validateResourceOfType` and
+ * `validateStackResourcesOfType` do with a resource class: CrossGuard then skips it for other types (a
+ * stack without that type) without deserialising the resource (every resource) for it first
+ * (@pulumi/policy server.js, `getPulumiType`), which is most of a policy's cost.
  */
 function ofType<F extends object>(type: string, validate: F): F {
     return Object.assign(validate, { __pulumiType: type });
@@ -108,21 +109,28 @@ export interface Finding {
 }
 
 export interface StackPolicySpec<C> extends PolicyBase {
+    /**
+     * The type without which the check can find nothing, when there is one (the clusters a policy
+     * judges, say). CrossGuard then skips the policy for a stack with no resource of it, without
+     * deserialising every resource of the stack for it first (@pulumi/policy server.js, AnalyzeStack).
+     */
+    readonly onlyWith?: string;
     readonly check: (resources: readonly Res[], config: C) => Finding[];
 }
 
 export function stackPolicy<C>(spec: StackPolicySpec<C>): StackValidationPolicy {
+    const validateStack = (args: StackValidationArgs, report: ReportViolation) => {
+        const config = resolveConfig<C>(spec.config, args.getConfig<object>());
+        for (const f of spec.check(stackResources(args.resources), config)) {
+            report(f.message, f.urn);
+        }
+    };
     return {
         name: spec.name,
         description: spec.description,
         enforcementLevel: spec.enforcementLevel,
         configSchema: schemaOf(spec.config),
-        validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-            const config = resolveConfig<C>(spec.config, args.getConfig<object>());
-            for (const f of spec.check(stackResources(args.resources), config)) {
-                report(f.message, f.urn);
-            }
-        },
+        validateStack: spec.onlyWith ? ofType(spec.onlyWith, validateStack) : validateStack,
     };
 }
 

@@ -116,9 +116,25 @@ export async function validateResource(policy: ResourceValidationPolicy, r: Test
     return outcome;
 }
 
-/** Runs one stack policy over `resources`, linking parents and dependencies by URN as the server does. */
-export async function validateStack(policy: StackValidationPolicy, resources: TestResource[], config: object = {}): Promise<Outcome> {
+/** The one type a validation is tagged with (`__pulumiType`), as @pulumi/policy's `getPulumiType` reads it. */
+export function taggedType(validation: unknown): string | undefined {
+    const type = (validation as { __pulumiType?: unknown } | undefined)?.__pulumiType;
+    return typeof type === "string" && type.length > 0 ? type : undefined;
+}
+
+/**
+ * Runs one stack policy over `resources`, linking parents and dependencies by URN as the server does.
+ * As the server does too, a policy tagged with a type is not applicable to a stack without it and is
+ * not run, unless `skipByType` is false (to show what it would find).
+ */
+export async function validateStack(policy: StackValidationPolicy, resources: TestResource[], config: object = {},
+    skipByType = true): Promise<Outcome> {
     const outcome = { messages: [] as string[], urns: [] as (string | undefined)[], unknownErrors: 0, notApplicable: 0 };
+    const only = taggedType(policy.validateStack);
+    if (skipByType && only !== undefined && !resources.some((r) => r.type === only)) {
+        outcome.notApplicable++;
+        return outcome;
+    }
     const byUrn = new Map<string, PolicyResource>();
     const built = resources.map((r) => {
         const props = proxy.unknownCheckingProxy(structuredClone(r.props));

@@ -1,9 +1,11 @@
+import * as assert from "node:assert/strict";
 import { c7PodIdentityAgent, c11EksObservability, c12EksAutoscaling, c13ManagedAddons, v3NativeSidecars } from "../../policy/eks-stack";
 import {
     c2EcsCapacityProviders, c3EcrLifecyclePolicy, c3EcrReplication, c10ContainerHealthCheck, c10TargetGroupHealth, c15MultiAzSubnets,
 } from "../../policy/stack";
 import { APP_CONTAINER, ecsStack, fixtures, taskDefinition } from "./fixtures";
-import { expectStack, TestResource, UNKNOWN, urnOf, variant } from "./harness";
+import { STACK_POLICIES } from "./all";
+import { expectStack, taggedType, TestResource, UNKNOWN, urnOf, validateStack, variant } from "./harness";
 
 const without = (resources: TestResource[], name: string) => resources.filter((r) => r.name !== name);
 const replace = (resources: TestResource[], r: TestResource) => resources.map((x) => (x.name === r.name ? r : x));
@@ -133,5 +135,29 @@ describe("policy: stack rules", () => {
             [["orders", "orders runs native sidecars (log-shipper) but the cluster runs Kubernetes 1.28; use 1.29 or later."]]);
         await expectStack(v3NativeSidecars, [fixtures.deployment()], [["orders", "orders runs native sidecars (log-shipper) but the cluster runs Kubernetes 1.27; use 1.29 or later."]],
             { clusterVersion: "1.27" });
+    });
+
+    it("a stack policy tagged with the type it judges finds nothing without it, so CrossGuard may skip it", async () => {
+        // Every tagged policy's fault at once: no capacity providers, a container without a health check
+        // behind a target group without one, a repository neither expired nor replicated to the second
+        // workload region, an EKS cluster without add-ons or autoscaling.
+        const { healthCheck: _omit, ...noHealth } = APP_CONTAINER;
+        const faulty = [
+            ...replace(replace(without(ecsStack(), "shop-us-east-1-capacity"), taskDefinition([noHealth])),
+                variant(fixtures.targetGroup(), "props.healthCheck", undefined)),
+            fixtures.ecsCluster("eu-central-1"), fixtures.repository(), fixtures.eksCluster(),
+        ];
+        const tagged = STACK_POLICIES.map((p) => ({ p, type: taggedType(p.validateStack) })).filter((t) => t.type !== undefined);
+        assert.deepEqual(tagged.map((t) => t.p.name).sort(), [
+            "c10-container-health-check", "c10-target-group-health", "c11-eks-observability", "c12-eks-autoscaling",
+            "c13-managed-addons", "c2-ecs-capacity-providers", "c3-ecr-lifecycle-policy", "c3-ecr-replication", "c7-pod-identity-agent",
+        ]);
+        for (const { p, type } of tagged) {
+            const found = await validateStack(p, faulty, {}, false);
+            assert.ok(found.messages.length > 0, `${p.name} finds the fault with its ${type}`);
+            const rest = faulty.filter((r) => r.type !== type);
+            assert.deepEqual((await validateStack(p, rest, {}, false)).messages, [], `${p.name} without ${type}`);
+            assert.equal((await validateStack(p, rest)).notApplicable, 1, `${p.name} is skipped without ${type}`);
+        }
     });
 });
