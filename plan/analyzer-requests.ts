@@ -1,7 +1,6 @@
-import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { RecordedResource } from "./mock-engine";
+import { ProtobufWriter } from "./protobuf-wire";
 
 /**
  * Turns what the mock engine recorded into the requests the Pulumi engine sends an analyzer: its step
@@ -101,23 +100,9 @@ export class PlannedStack {
 }
 
 /**
- * A property value as the engine marshals it for an analyzer: unknowns and secrets keep their wire
- * form, resource references become the resource's ID (custom) or URN, internal `__` keys are dropped.
+ * A property value for the plan's report: secrets masked, unknowns named, resource references as their
+ * URN, internal `__` keys dropped.
  */
-export function analyzerValue(v: any): any {
-    if (Array.isArray(v)) {
-        return v.map(analyzerValue);
-    }
-    if (v === null || typeof v !== "object") {
-        return v;
-    }
-    if (v[specialSigKey] === specialResourceSig) {
-        return v.id || v.urn;
-    }
-    return Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith("__")).map(([k, x]) => [k, analyzerValue(x)]));
-}
-
-/** A property value for the plan's report: like `analyzerValue`, with secrets masked and unknowns named. */
 export function reportValue(v: any): any {
     if (v === unknownValue) {
         return "(unknown)";
@@ -147,86 +132,174 @@ export function durationSeconds(duration: string | undefined): number {
     return total;
 }
 
-function options(r: PlannedResource): analyzerpb.AnalyzerResourceOptions {
-    const opts = new analyzerpb.AnalyzerResourceOptions();
-    opts.setProtect(r.protect);
-    opts.setIgnorechangesList(r.ignoreChanges);
-    opts.setDeletebeforereplace(r.deleteBeforeReplace);
-    opts.setDeletebeforereplacedefined(r.deleteBeforeReplaceDefined);
-    opts.setAdditionalsecretoutputsList(r.additionalSecretOutputs);
-    opts.setAliasesList(r.aliases);
-    opts.setParent(r.parent ?? "");
-    const timeouts = new analyzerpb.AnalyzerResourceOptions.CustomTimeouts();
-    timeouts.setCreate(durationSeconds(r.customTimeouts?.create));
-    timeouts.setUpdate(durationSeconds(r.customTimeouts?.update));
-    timeouts.setDelete(durationSeconds(r.customTimeouts?.delete));
-    opts.setCustomtimeouts(timeouts);
-    return opts;
-}
+// Field numbers of pulumi/proto/pulumi/analyzer.proto and google/protobuf/struct.proto, in the order
+// protoc's serializers write them, which these encoders keep so that their bytes are the SDK's own.
+const REQUEST = { type: 1, properties: 2, urn: 3, name: 4, options: 5, provider: 6, parent: 7, dependencies: 8, propertyDependencies: 9 };
+const OPTIONS = { protect: 1, ignoreChanges: 2, deleteBeforeReplace: 3, deleteBeforeReplaceDefined: 4, additionalSecretOutputs: 5, aliases: 6, customTimeouts: 7, parent: 8 };
+const TIMEOUTS = { create: 1, update: 2, delete: 3 };
+const PROVIDER = { type: 1, properties: 2, urn: 3, name: 4 };
+const STACK_RESOURCES = 1;
+const MAP_KEY = 1;
+const MAP_VALUE = 2;
+const VALUE = { null: 1, number: 2, string: 3, bool: 4, struct: 5, list: 6 };
+const LIST_VALUES = 1;
 
-function struct(props: Record<string, any>): Struct {
-    return Struct.fromJavaScript(analyzerValue(props));
-}
-
-/** Builds the requests for one planned stack; providers are looked up by URN. */
+/**
+ * Builds the wire form of the requests for one planned stack; providers are looked up by URN. The
+ * encoding is the one `serializeBinary` of the SDK's generated messages gives, byte for byte (a test
+ * holds it to that), written directly (protobuf-wire.ts).
+ */
 export class AnalyzerRequests {
+    private readonly w = new ProtobufWriter();
+
     constructor(private readonly lookup: (urn: string) => PlannedResource | undefined) {}
 
-    /** The provider of a custom resource as the engine describes it: type, URN, name and inputs. */
-    private provider(r: PlannedResource): analyzerpb.AnalyzerProviderResource | undefined {
-        const provider = r.providerUrn && r.provider ? this.lookup(r.providerUrn) : undefined;
-        if (!provider) {
-            return undefined;
-        }
-        const p = new analyzerpb.AnalyzerProviderResource();
-        p.setType(provider.type);
-        p.setUrn(provider.urn);
-        p.setName(provider.name);
-        p.setProperties(struct(provider.wireInputs));
-        return p;
-    }
-
-    /** `Analyze`: the resource's inputs before it is created. */
-    analyze(r: PlannedResource): analyzerpb.AnalyzeRequest {
-        return this.describe(new analyzerpb.AnalyzeRequest(), r, r.wireInputs);
-    }
-
-    /** `AnalyzeStack`: every resource with its outputs, parent, dependencies and property dependencies. */
-    analyzeStack(resources: PlannedResource[]): analyzerpb.AnalyzeStackRequest {
-        return new analyzerpb.AnalyzeStackRequest().setResourcesList(resources.map((r) => this.stackResource(r)));
+    /** `Analyze`: the resource's inputs before it is created, with its options and provider. */
+    analyze(r: PlannedResource): Buffer {
+        this.describe(r, r.wireInputs);
+        return this.w.finish();
     }
 
     /**
-     * The wire form of `analyzeStack([r])`. Concatenated in the stack's order these are the wire form of
-     * `analyzeStack` of the stack, so each can be encoded as its resource registers, not all at the end.
+     * `AnalyzeStack` with `r` alone: the resource's outputs, parent, dependencies and property
+     * dependencies. A repeated field is encoded as its elements one after another, so these entries
+     * concatenated in the stack's order are the request for the whole stack: each can be encoded as its
+     * resource registers, not all at the end.
      */
     stackEntry(r: PlannedResource): Buffer {
-        return Buffer.from(this.analyzeStack([r]).serializeBinary());
-    }
-
-    private stackResource(r: PlannedResource): analyzerpb.AnalyzerResource {
-        const res = this.describe(new analyzerpb.AnalyzerResource(), r, r.wireOutputs);
-        res.setParent(r.parent ?? "");
-        res.setDependenciesList(r.dependencies);
-        for (const [key, urns] of Object.entries(r.propertyDependencies)) {
-            const deps = new analyzerpb.AnalyzerPropertyDependencies();
-            deps.setUrnsList(urns);
-            res.getPropertydependenciesMap().set(key, deps);
+        const w = this.w;
+        w.begin(STACK_RESOURCES);
+        this.describe(r, r.wireOutputs);
+        if (r.parent) {
+            w.stringField(REQUEST.parent, r.parent);
         }
-        return res;
+        strings(w, REQUEST.dependencies, r.dependencies);
+        for (const key of Object.keys(r.propertyDependencies).sort()) {
+            w.begin(REQUEST.propertyDependencies);
+            w.stringField(MAP_KEY, key);
+            w.begin(MAP_VALUE);
+            strings(w, 1, r.propertyDependencies[key]);
+            w.end();
+            w.end();
+        }
+        w.end();
+        return w.finish();
     }
 
     /** What both messages share: identity, properties, options and provider. */
-    private describe<M extends analyzerpb.AnalyzeRequest | analyzerpb.AnalyzerResource>(msg: M, r: PlannedResource, props: Record<string, any>): M {
-        msg.setType(r.type);
-        msg.setName(r.name);
-        msg.setUrn(r.urn);
-        msg.setProperties(struct(props));
-        msg.setOptions(options(r));
-        const provider = this.provider(r);
+    private describe(r: PlannedResource, props: Record<string, any>): void {
+        const w = this.w;
+        stringIfSet(w, REQUEST.type, r.type);
+        structField(w, REQUEST.properties, props);
+        stringIfSet(w, REQUEST.urn, r.urn);
+        stringIfSet(w, REQUEST.name, r.name);
+        options(w, r);
+        const provider = r.providerUrn && r.provider ? this.lookup(r.providerUrn) : undefined;
         if (provider) {
-            msg.setProvider(provider);
+            // The provider of a custom resource as the engine describes it: type, URN, name and inputs.
+            w.begin(REQUEST.provider);
+            stringIfSet(w, PROVIDER.type, provider.type);
+            structField(w, PROVIDER.properties, provider.wireInputs);
+            stringIfSet(w, PROVIDER.urn, provider.urn);
+            stringIfSet(w, PROVIDER.name, provider.name);
+            w.end();
         }
-        return msg;
     }
+}
+
+function options(w: ProtobufWriter, r: PlannedResource): void {
+    w.begin(REQUEST.options);
+    boolIfSet(w, OPTIONS.protect, r.protect);
+    strings(w, OPTIONS.ignoreChanges, r.ignoreChanges);
+    boolIfSet(w, OPTIONS.deleteBeforeReplace, r.deleteBeforeReplace);
+    boolIfSet(w, OPTIONS.deleteBeforeReplaceDefined, r.deleteBeforeReplaceDefined);
+    strings(w, OPTIONS.additionalSecretOutputs, r.additionalSecretOutputs);
+    strings(w, OPTIONS.aliases, r.aliases);
+    w.begin(OPTIONS.customTimeouts);
+    for (const phase of ["create", "update", "delete"] as const) {
+        const seconds = durationSeconds(r.customTimeouts?.[phase]);
+        if (seconds !== 0) {
+            w.doubleField(TIMEOUTS[phase], seconds);
+        }
+    }
+    w.end();
+    if (r.parent) {
+        w.stringField(OPTIONS.parent, r.parent);
+    }
+    w.end();
+}
+
+/** proto3 leaves empty strings and `false` out. */
+function stringIfSet(w: ProtobufWriter, field: number, value: string): void {
+    if (value.length > 0) {
+        w.stringField(field, value);
+    }
+}
+
+function boolIfSet(w: ProtobufWriter, field: number, value: boolean): void {
+    if (value) {
+        w.boolField(field, true);
+    }
+}
+
+function strings(w: ProtobufWriter, field: number, values: readonly string[]): void {
+    for (const v of values) {
+        w.stringField(field, v);
+    }
+}
+
+/**
+ * A `google.protobuf.Struct` of wire-form `props` as the engine marshals them for an analyzer: unknowns
+ * and secrets keep their wire form, resource references become the resource's ID (custom) or URN,
+ * internal `__` keys are dropped.
+ */
+function structField(w: ProtobufWriter, field: number, props: Record<string, any>): void {
+    w.begin(field);
+    structFields(w, props);
+    w.end();
+}
+
+/** A Struct's `fields` map, its keys sorted as google-protobuf's map serializer sorts them. */
+function structFields(w: ProtobufWriter, obj: Record<string, any>): void {
+    for (const key of Object.keys(obj).sort()) {
+        const v = obj[key];
+        if (key.startsWith("__") || v === undefined) {
+            continue;
+        }
+        w.begin(1);
+        w.stringField(MAP_KEY, key);
+        valueField(w, MAP_VALUE, v);
+        w.end();
+    }
+}
+
+/** A `google.protobuf.Value` of a wire-form value (see `structField`). */
+function valueField(w: ProtobufWriter, field: number, v: any): void {
+    w.begin(field);
+    if (v === null || v === undefined) {
+        w.varintField(VALUE.null, 0);
+    } else if (typeof v === "string") {
+        w.stringField(VALUE.string, v);
+    } else if (typeof v === "number") {
+        w.doubleField(VALUE.number, v);
+    } else if (typeof v === "boolean") {
+        w.boolField(VALUE.bool, v);
+    } else if (Array.isArray(v)) {
+        w.begin(VALUE.list);
+        for (const x of v) {
+            valueField(w, LIST_VALUES, x);
+        }
+        w.end();
+    } else if (typeof v === "object") {
+        if (v[specialSigKey] === specialResourceSig) {
+            w.stringField(VALUE.string, v.id || v.urn);
+        } else {
+            w.begin(VALUE.struct);
+            structFields(w, v);
+            w.end();
+        }
+    } else {
+        throw new Error(`a property value of type ${typeof v} has no protobuf Value`);
+    }
+    w.end();
 }

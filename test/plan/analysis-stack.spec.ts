@@ -2,9 +2,10 @@ import * as assert from "node:assert/strict";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { StackAnalysis } from "../../plan/analysis-stack";
 import { AnalyzerClient, AnalyzerInfo } from "../../plan/analyzer-client";
-import { AnalyzerRequests, PlannedResource, PlannedStack } from "../../plan/analyzer-requests";
+import { PlannedResource, PlannedStack } from "../../plan/analyzer-requests";
 import { runProgram } from "../../plan/mock-engine";
 import { projectStack } from "../../plan/program";
+import { SdkRequests } from "./sdk-requests";
 
 describe("the AnalyzeStack request, encoded as resources register (plan/analysis-stack.ts)", () => {
     const spec = projectStack("fargate-microservices");
@@ -40,8 +41,8 @@ describe("the AnalyzeStack request, encoded as resources register (plan/analysis
         assert.ok(laterOutputs.includes("aws-containers:microservices:FargateMicroservices"));
     });
 
-    it("is byte for byte the request encoded at the end from the final resources", () => {
-        const atTheEnd = new AnalyzerRequests((urn) => stack.lookup(urn)).analyzeStack(resources).serializeBinary();
+    it("is byte for byte the SDK's encoding of the request built at the end from the final resources", () => {
+        const atTheEnd = new SdkRequests((urn) => stack.lookup(urn)).analyzeStack(resources).serializeBinary();
         assert.ok(encodedAsItRan.equals(Buffer.from(atTheEnd)));
     });
 
