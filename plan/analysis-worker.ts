@@ -9,7 +9,7 @@ import type { MessagePort } from "worker_threads";
 import type { AnalyzerInfo, PolicyPackConfig } from "./analyzer-client";
 import type { PlannedResource, StackIdentity } from "./analyzer-requests";
 import { PackLaunch, servePolicyPack } from "./policy-process";
-import { PlanInputError } from "./stack-config";
+import { PlanInputError } from "./plan-error";
 
 /** A policy violation attributed to a resource of the planned stack. */
 export interface Violation {

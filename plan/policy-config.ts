@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import { AnalyzerInfo, ENFORCEMENT_LEVELS, EnforcementLevel, PolicyConfigEntry, PolicyPackConfig } from "./analyzer-client";
-import { PlanInputError } from "./stack-config";
+import { PlanInputError } from "./plan-error";
 
 /**
  * Policy pack config as `pulumi preview --policy-pack-config FILE` reads it: a JSON object from policy

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
 import type * as PolicyBuild from "./policy-build";
-import { PlanInputError } from "./stack-config";
+import { PlanInputError } from "./plan-error";
 
 /** How to run a policy pack. */
 export interface PackOptions {

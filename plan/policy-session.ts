@@ -5,7 +5,7 @@ import { PlannedResource, StackIdentity } from "./analyzer-requests";
 import { Violation, WorkerError, WorkerOptions, WorkerReply, WorkerRequest } from "./analysis-worker";
 import type * as PolicyBuild from "./policy-build";
 import { PackOptions, packLaunch } from "./policy-process";
-import { PlanInputError } from "./stack-config";
+import { PlanInputError } from "./plan-error";
 
 export { Violation } from "./analysis-worker";
 

@@ -1,4 +1,5 @@
-import { PlannedResource, reportValue } from "./analyzer-requests";
+import { specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { PlannedResource } from "./analyzer-requests";
 import { PlanResult, Violation } from "./plan";
 
 /** Where a resource without a regional provider is listed: multi-region components, global services. */
@@ -114,4 +115,27 @@ export function formatPlan(result: PlanResult): string {
 
 function sortViolations(violations: Violation[]): Violation[] {
     return [...violations].sort((a, b) => a.policyName.localeCompare(b.policyName) || a.urn.localeCompare(b.urn));
+}
+
+/**
+ * A property value for the plan's report: secrets masked, unknowns named, resource references as their
+ * URN, internal `__` keys dropped.
+ */
+export function reportValue(v: any): any {
+    if (v === unknownValue) {
+        return "(unknown)";
+    }
+    if (Array.isArray(v)) {
+        return v.map(reportValue);
+    }
+    if (v === null || typeof v !== "object") {
+        return v;
+    }
+    if (v[specialSigKey] === specialSecretSig) {
+        return "[secret]";
+    }
+    if (v[specialSigKey] === specialResourceSig) {
+        return v.urn;
+    }
+    return Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith("__")).map(([k, x]) => [k, reportValue(x)]));
 }

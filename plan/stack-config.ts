@@ -1,9 +1,9 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
+import { PlanInputError } from "./plan-error";
 
-/** Thrown for a stack or program the plan cannot read; the CLI turns it into exit status 2. */
-export class PlanInputError extends Error {}
+export { PlanInputError } from "./plan-error";
 
 /** Reads `name:` from a Pulumi.yaml. */
 export function readProjectName(projectDir: string): string {

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { AnalyzerRequests, PlannedResource, PlannedStack } from "../../plan/analyzer-requests";
+import { AnalyzerRequests, PlannedResource, PlannedStack, WIRE_SIGNATURE } from "../../plan/analyzer-requests";
 import { runProgram } from "../../plan/mock-engine";
 import { projectStack } from "../../plan/program";
 import { SdkRequests } from "./sdk-requests";
@@ -54,6 +54,10 @@ describe("analyzer requests, encoded directly (plan/analyzer-requests.ts)", () =
     const shapes = everyShape(provider);
     const handmade = [provider, shapes, bare()];
     const lookup = (urn: string) => handmade.find((r) => r.urn === urn);
+
+    it("know the SDK's signatures of special values", () => {
+        assert.deepEqual(WIRE_SIGNATURE, { key: specialSigKey, resource: specialResourceSig });
+    });
 
     it("encode Analyze of every property shape and option as the SDK's messages do, byte for byte", () => {
         const ours = new AnalyzerRequests(lookup);

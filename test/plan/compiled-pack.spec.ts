@@ -138,11 +138,16 @@ describe("the analysis worker's modules compiled to JavaScript (compilePlanModul
         assert.equal(path.basename(worker), "analysis-worker.js");
         assert.ok(worker.startsWith(path.join(REPO_ROOT, "node_modules", ".cache", "aws-containers-plan", "plan-")));
         const compiled = fs.readdirSync(path.dirname(worker));
-        for (const module of ["analysis-stack.js", "analyzer-client.js", "analyzer-requests.js", "policy-process.js", "stack-config.js"]) {
+        for (const module of ["analysis-stack.js", "analyzer-client.js", "analyzer-requests.js", "policy-process.js", "plan-error.js", "protobuf-wire.js"]) {
             assert.ok(compiled.includes(module), `${module} compiled`);
         }
         // From there its packages resolve as from plan/, and it loads without ts-node.
         assert.equal(typeof (require(worker) as { serve?: unknown }).serve, "function");
+        require(path.join(path.dirname(worker), "analysis-stack.js"));
+        // It loads nothing of the program's side (mock runtime, config readers and their YAML parser).
+        const loaded = Object.keys(require.cache).filter((f) => f.startsWith(path.dirname(worker))).map((f) => path.basename(f));
+        assert.deepEqual(loaded.filter((m) => ["mock-engine.js", "stack-config.js", "plan.js"].includes(m)), []);
+        assert.ok(loaded.includes("protobuf-wire.js"));
     });
 
     it("reuses the output while the sources are unchanged", () => {
