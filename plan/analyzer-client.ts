@@ -2,11 +2,12 @@ import * as http2 from "http2";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { AnalyzerInfo, Diagnostic, ENFORCEMENT_LEVELS, EnforcementLevel, PolicyConfigEntry, PolicyPackConfig } from "./analyzer-types";
 import { hasField } from "./protobuf-wire";
 
-/** Enforcement levels by their CrossGuard names (`analyzerpb.EnforcementLevel` has no reverse mapping). */
-export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
+export type { AnalyzerInfo, Diagnostic, EnforcementLevel, PolicyConfigEntry, PolicyInfo, PolicyPackConfig } from "./analyzer-types";
 
+/** The protocol's numbers for CrossGuard's enforcement levels (`analyzerpb.EnforcementLevel` has no reverse mapping). */
 const LEVELS: { [level in EnforcementLevel]: analyzerpb.EnforcementLevel } = {
     advisory: analyzerpb.EnforcementLevel.ADVISORY,
     mandatory: analyzerpb.EnforcementLevel.MANDATORY,
@@ -14,47 +15,8 @@ const LEVELS: { [level in EnforcementLevel]: analyzerpb.EnforcementLevel } = {
     remediate: analyzerpb.EnforcementLevel.REMEDIATE,
 };
 
-export const ENFORCEMENT_LEVELS = Object.keys(LEVELS) as EnforcementLevel[];
-
 export function levelName(level: analyzerpb.EnforcementLevel): EnforcementLevel {
     return ENFORCEMENT_LEVELS.find((name) => LEVELS[name] === level) ?? "advisory";
-}
-
-/** One policy as the pack describes itself in `GetAnalyzerInfo`. */
-export interface PolicyInfo {
-    readonly name: string;
-    readonly description: string;
-    readonly enforcementLevel: EnforcementLevel;
-    /** JSON schema of the policy's config: `properties` and `required`. */
-    readonly configSchema?: { readonly properties: { [key: string]: any }; readonly required: string[] };
-}
-
-export interface AnalyzerInfo {
-    readonly name: string;
-    readonly version: string;
-    readonly supportsConfig: boolean;
-    readonly policies: PolicyInfo[];
-    /** Config the pack was constructed with (`new PolicyPack(name, args, initialConfig)`). */
-    readonly initialConfig: PolicyPackConfig;
-}
-
-/** Per-policy enforcement level and properties, the shape `pulumi preview --policy-pack-config` takes. */
-export interface PolicyConfigEntry {
-    readonly enforcementLevel?: EnforcementLevel;
-    readonly properties?: { [key: string]: unknown };
-}
-export type PolicyPackConfig = { [policy: string]: PolicyConfigEntry };
-
-/** A violation as the pack reports it. */
-export interface Diagnostic {
-    readonly policyName: string;
-    readonly policyPackName: string;
-    readonly policyPackVersion: string;
-    readonly description: string;
-    readonly message: string;
-    readonly enforcementLevel: EnforcementLevel;
-    /** URN the pack attached; empty for most `Analyze` diagnostics. */
-    readonly urn: string;
 }
 
 /**

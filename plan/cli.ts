@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { PolicyPackConfig } from "./analyzer-client";
+import type { PolicyPackConfig } from "./analyzer-types";
 import type * as Plan from "./plan";
 import type * as PolicyConfig from "./policy-config";
 import type * as Report from "./report";

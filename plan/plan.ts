@@ -1,5 +1,5 @@
 import * as path from "path";
-import { PolicyPackConfig } from "./analyzer-client";
+import type { PolicyPackConfig } from "./analyzer-types";
 import { PlannedResource, PlannedStack } from "./analyzer-requests";
 import { runProgram } from "./mock-engine";
 import { checkPolicyPackDir } from "./policy-process";
@@ -7,8 +7,8 @@ import { PolicySession, Violation } from "./policy-session";
 import { DEFAULT_POLICY_PACK, ProgramSpec, projectStack } from "./program";
 import { PlanInputError } from "./stack-config";
 
-export { Violation } from "./policy-session";
-export { PlannedResource } from "./analyzer-requests";
+export type { Violation } from "./policy-session";
+export type { PlannedResource } from "./analyzer-requests";
 
 export { DEFAULT_POLICY_PACK } from "./program";
 

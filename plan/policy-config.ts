@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { AnalyzerInfo, ENFORCEMENT_LEVELS, EnforcementLevel, PolicyConfigEntry, PolicyPackConfig } from "./analyzer-client";
+import { AnalyzerInfo, ENFORCEMENT_LEVELS, EnforcementLevel, PolicyConfigEntry, PolicyPackConfig } from "./analyzer-types";
 import { PlanInputError } from "./plan-error";
 
 /**
@@ -36,7 +36,7 @@ export function loadPolicyConfig(file: string): PolicyPackConfig {
 }
 
 function checkLevel(level: unknown, where: string): EnforcementLevel {
-    if (typeof level !== "string" || !(ENFORCEMENT_LEVELS as string[]).includes(level)) {
+    if (typeof level !== "string" || !(ENFORCEMENT_LEVELS as readonly string[]).includes(level)) {
         throw new PlanInputError(`${where}: enforcement level ${JSON.stringify(level)} is not one of ${ENFORCEMENT_LEVELS.join(", ")}`);
     }
     return level as EnforcementLevel;

@@ -1,13 +1,13 @@
 import * as path from "path";
 import { Worker } from "worker_threads";
-import { AnalyzerInfo, PolicyPackConfig } from "./analyzer-client";
+import type { AnalyzerInfo, PolicyPackConfig } from "./analyzer-types";
 import { PlannedResource, StackIdentity } from "./analyzer-requests";
-import { Violation, WorkerError, WorkerOptions, WorkerReply, WorkerRequest } from "./analysis-worker";
+import type { Violation, WorkerError, WorkerOptions, WorkerReply, WorkerRequest } from "./analysis-worker";
 import type * as PolicyBuild from "./policy-build";
 import { PackOptions, packLaunch } from "./policy-process";
 import { PlanInputError } from "./plan-error";
 
-export { Violation } from "./analysis-worker";
+export type { Violation } from "./analysis-worker";
 
 /**
  * One running policy pack and its Analyzer client, both in a worker thread (analysis-worker.ts): the
