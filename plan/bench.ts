@@ -7,7 +7,8 @@
  * starts first and analyses while the program runs), and the program alone in the mock runtime. The
  * pack's cost is the difference of their wall times, so it counts everything the pack costs: its
  * start, the competition for cores while both run, and the analysis left when the program ends. Each
- * way runs `--runs` times (default 2) and the fastest counts, since interference only ever adds time.
+ * way runs `--runs` times (default 3), alternating, and the fastest counts, since interference only
+ * ever adds time.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -75,21 +76,31 @@ async function measure(mode: Mode, regions: number, services: number, policyPack
     }
 }
 
-/** The fastest of `runs` fresh processes measuring one size one way. */
-function fastest(mode: Mode, size: string, policyPack: string, runs: number): Measurement {
-    let best: Measurement | undefined;
-    for (let i = 0; i < runs; i++) {
-        const child = spawnSync(process.execPath, [...process.execArgv, __filename, "--measure", mode, size, "--policy-pack", policyPack],
-            { cwd: REPO_ROOT, encoding: "utf8" });
-        const line = child.stdout.trim().split("\n").pop() ?? "";
-        if (child.status !== 0 || !line.startsWith("{")) {
-            console.error(`size ${size} (${mode}) failed:\n${child.stderr}`);
-            process.exit(2);
-        }
-        const m = JSON.parse(line) as Measurement;
-        best = best === undefined || m.wallMs < best.wallMs ? m : best;
+/** One fresh process measuring one size one way. */
+function measureInChild(mode: Mode, size: string, policyPack: string): Measurement {
+    const child = spawnSync(process.execPath, [...process.execArgv, __filename, "--measure", mode, size, "--policy-pack", policyPack],
+        { cwd: REPO_ROOT, encoding: "utf8" });
+    const line = child.stdout.trim().split("\n").pop() ?? "";
+    if (child.status !== 0 || !line.startsWith("{")) {
+        console.error(`size ${size} (${mode}) failed:\n${child.stderr}`);
+        process.exit(2);
     }
-    return best!;
+    return JSON.parse(line) as Measurement;
+}
+
+/**
+ * The fastest of `runs` plans and of `runs` programs alone at one size. The two ways alternate, so that
+ * a slow spell of the machine weighs on both alike.
+ */
+function fastest(size: string, policyPack: string, runs: number): { plan: Measurement; alone: Measurement } {
+    let plan: Measurement | undefined;
+    let alone: Measurement | undefined;
+    const faster = (best: Measurement | undefined, m: Measurement) => (best === undefined || m.wallMs < best.wallMs ? m : best);
+    for (let i = 0; i < runs; i++) {
+        plan = faster(plan, measureInChild("plan", size, policyPack));
+        alone = faster(alone, measureInChild("program", size, policyPack));
+    }
+    return { plan: plan!, alone: alone! };
 }
 
 /** Least-squares line through (resources, wall ms). */
@@ -120,7 +131,7 @@ function main(): void {
         });
         return;
     }
-    const runs = Number(option("--runs") ?? 2);
+    const runs = Number(option("--runs") ?? 3);
     if (!Number.isInteger(runs) || runs < 1) {
         console.error(`--runs ${option("--runs")}: give a whole number of runs per size, 1 or more`);
         process.exit(2);
@@ -130,8 +141,7 @@ function main(): void {
         "left after ms  pack start ms  peak RSS MB");
     const walls: [number, number][] = [];
     for (const [r, s] of SIZES) {
-        const plan = fastest("plan", `${r}x${s}`, policyPack, runs);
-        const alone = fastest("program", `${r}x${s}`, policyPack, runs);
+        const { plan, alone } = fastest(`${r}x${s}`, policyPack, runs);
         if (plan.resources !== alone.resources) {
             console.error(`size ${r}x${s}: the plan has ${plan.resources} resources, the program alone ${alone.resources}`);
             process.exit(2);
