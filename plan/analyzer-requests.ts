@@ -139,8 +139,7 @@ export class AnalyzerRequests {
 
     /** `Analyze`: the resource's inputs before it is created, with its options and provider. */
     analyze(r: PlannedResource): Buffer {
-        this.describe(r, r.wireInputs);
-        return this.w.finish();
+        return this.encode(() => this.describe(r, r.wireInputs));
     }
 
     /**
@@ -150,6 +149,21 @@ export class AnalyzerRequests {
      * resource registers, not all at the end.
      */
     stackEntry(r: PlannedResource): Buffer {
+        return this.encode(() => this.stackResource(r));
+    }
+
+    /** Writes one message; one that fails is dropped, so that the next starts clean. */
+    private encode(write: () => void): Buffer {
+        try {
+            write();
+            return this.w.finish();
+        } catch (err) {
+            this.w.reset();
+            throw err;
+        }
+    }
+
+    private stackResource(r: PlannedResource): void {
         const w = this.w;
         w.begin(STACK_RESOURCES);
         this.describe(r, r.wireOutputs);
@@ -166,7 +180,6 @@ export class AnalyzerRequests {
             w.end();
         }
         w.end();
-        return w.finish();
     }
 
     /** What both messages share: identity, properties, options and provider. */

@@ -3,7 +3,9 @@
  * `Analyze` request and an `AnalyzeStack` entry for every resource, and building google-protobuf
  * message objects first cost more CPU than the pack's own analysis of them. Covers what the analyzer
  * messages use: varints, doubles, strings and length-delimited sub-messages; and, to read, whether a
- * message holds a field at all.
+ * message holds a field at all. Two values that JSON-shaped wire data never holds are written validly but
+ * not as google-protobuf writes them: NaN (another NaN bit pattern) and unpaired UTF-16 surrogates
+ * (U+FFFD, as Node's UTF-8 encoder writes them).
  * Format: https://protobuf.dev/programming-guides/encoding/
  */
 
@@ -27,6 +29,12 @@ export class ProtobufWriter {
         const bytes = Buffer.from(this.buf.subarray(0, this.pos));
         this.pos = 0;
         return bytes;
+    }
+
+    /** Drops whatever was written since the last `finish`, such as a message whose encoding failed. */
+    reset(): void {
+        this.pos = 0;
+        this.open.length = 0;
     }
 
     varintField(field: number, value: number): void {

@@ -75,6 +75,16 @@ describe("analyzer requests, encoded directly (plan/analyzer-requests.ts)", () =
         }
     });
 
+    it("drop a message whose encoding fails, and encode the next one whole", () => {
+        const ours = new AnalyzerRequests(lookup);
+        const broken = { ...bare(), wireInputs: { fine: "yes", nested: { count: BigInt(1) } } };
+        assert.throws(() => ours.analyze(broken), /a property value of type bigint has no protobuf Value/);
+        const sdk = new SdkRequests(lookup);
+        assert.ok(ours.analyze(shapes).equals(Buffer.from(sdk.analyze(shapes).serializeBinary())));
+        assert.throws(() => ours.stackEntry({ ...broken, wireOutputs: broken.wireInputs }), /bigint/);
+        assert.ok(ours.stackEntry(shapes).equals(Buffer.from(sdk.analyzeStack([shapes]).serializeBinary())));
+    });
+
     it("decode to what the engine would send: references as IDs or URNs, no internal keys, timeouts in seconds", () => {
         const req = analyzerpb.AnalyzeRequest.deserializeBinary(new AnalyzerRequests(lookup).analyze(shapes));
         const props = req.getProperties()!.toJavaScript() as Record<string, any>;
