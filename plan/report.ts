@@ -121,7 +121,7 @@ function sortViolations(violations: Violation[]): Violation[] {
  * A property value for the plan's report: secrets masked, unknowns named, resource references as their
  * URN, internal `__` keys dropped.
  */
-export function reportValue(v: any): any {
+function reportValue(v: any): any {
     if (v === unknownValue) {
         return "(unknown)";
     }
