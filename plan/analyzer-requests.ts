@@ -134,6 +134,11 @@ const LIST_VALUES = 1;
  */
 export class AnalyzerRequests {
     private readonly w = new ProtobufWriter();
+    /**
+     * Each provider's encoded field, by URN: every resource's requests carry their provider, which a
+     * stack's resources share and which never changes once registered.
+     */
+    private readonly providerFields = new Map<string, Buffer>();
 
     constructor(private readonly lookup: (urn: string) => PlannedResource | undefined) {}
 
@@ -190,16 +195,28 @@ export class AnalyzerRequests {
         stringIfSet(w, REQUEST.urn, r.urn);
         stringIfSet(w, REQUEST.name, r.name);
         options(w, r);
-        const provider = r.providerUrn && r.provider ? this.lookup(r.providerUrn) : undefined;
+        const field = r.providerUrn && r.provider ? this.providerField(r.providerUrn) : undefined;
+        if (field) {
+            w.raw(field);
+        }
+    }
+
+    /** The provider of a custom resource as the engine describes it: type, URN, name and inputs. */
+    private providerField(urn: string): Buffer | undefined {
+        let field = this.providerFields.get(urn);
+        const provider = field === undefined ? this.lookup(urn) : undefined;
         if (provider) {
-            // The provider of a custom resource as the engine describes it: type, URN, name and inputs.
+            const w = new ProtobufWriter();
             w.begin(REQUEST.provider);
             stringIfSet(w, PROVIDER.type, provider.type);
             structField(w, PROVIDER.properties, provider.wireInputs);
             stringIfSet(w, PROVIDER.urn, provider.urn);
             stringIfSet(w, PROVIDER.name, provider.name);
             w.end();
+            field = w.finish();
+            this.providerFields.set(urn, field);
         }
+        return field;
     }
 }
 

@@ -59,6 +59,13 @@ export class ProtobufWriter {
         this.string(value);
     }
 
+    /** Bytes already encoded (a whole field, say), copied in as they are. */
+    raw(bytes: Uint8Array): void {
+        this.reserve(bytes.length);
+        this.buf.set(bytes, this.pos);
+        this.pos += bytes.length;
+    }
+
     /** Starts a sub-message in `field`; everything written until `end()` is its content. */
     begin(field: number): void {
         this.tag(field, WIRE_LENGTH_DELIMITED);
