@@ -2,6 +2,13 @@
  * `npm run plan -- <stack> [options]`: the offline plan. Runs a stack in Pulumi's mock runtime, then the
  * policy pack over it through the Analyzer protocol. Exit 0: clean or advisory only; 1: mandatory
  * violations; 2: bad input (unknown stack, invalid config, a failing program or pack).
+ *
+ * package.json runs it with three V8 flags. `--stack-trace-limit=0`: the SDK captures a stack trace for
+ * each internal promise, two thirds of a resource's cost. `--interrupt-budget=300000` (~4.4× the
+ * default): a program runs for seconds, and at the default V8 spends more CPU optimising its warm
+ * functions than it saves. `--max-semi-space-size=64`: a larger young generation, so fewer of the
+ * short-lived objects each resource makes survive into the old one. Together they make a 216-resource
+ * stack plan in ~1.85 s rather than ~2.15 s, and 2,400 resources run ~15% faster (`npm run bench`).
  */
 import * as fs from "fs";
 import * as path from "path";

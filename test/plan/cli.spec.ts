@@ -12,10 +12,14 @@ interface CliRun {
     readonly stderr: string;
 }
 
+/** Node's arguments in package.json's `plan` script, so the tests run the command exactly as users do. */
+const PLAN_SCRIPT = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { scripts: { plan: string } })
+    .scripts.plan.split(/\s+/);
+
 /** Runs `npm run plan -- ...args` the way package.json does, without npm in between. */
 function plan(...args: string[]): Promise<CliRun> {
-    const child = spawn(process.execPath,
-        ["--stack-trace-limit=0", "-r", "ts-node/register/transpile-only", "plan/cli.ts", ...args],
+    assert.equal(PLAN_SCRIPT[0], "node", `package.json's plan script runs ${PLAN_SCRIPT[0]}, not node`);
+    const child = spawn(process.execPath, [...PLAN_SCRIPT.slice(1), ...args],
         { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
