@@ -64,14 +64,25 @@ export class StackAnalysis {
         return Buffer.concat(resources.map((r) => this.stackEntries.get(r.urn) ?? requests.stackEntry(r)));
     }
 
-    /** `AnalyzeStack` over the final resources; a diagnostic's URN outside the stack goes to the root stack. */
-    async end(resources: PlannedResource[]): Promise<Violation[]> {
+    /**
+     * `AnalyzeStack` over the final resources, `urns` in order: those `add`ed as last updated, the rest
+     * from `unposted`. A diagnostic's URN outside the stack goes to the root stack.
+     */
+    async end(urns: readonly string[], unposted: readonly PlannedResource[] = []): Promise<Violation[]> {
         const client = await this.begun;
         const perResource = (await Promise.all(this.perResource)).flat();
-        const urns = new Set(resources.map((r) => r.urn));
+        const late = new Map(unposted.map((r) => [r.urn, r]));
+        const resources = urns.map((urn) => {
+            const r = this.byUrn.get(urn) ?? late.get(urn);
+            if (r === undefined) {
+                throw new Error(`AnalyzeStack: ${urn} was neither analyzed nor given`);
+            }
+            return r;
+        });
         const root = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
+        const inStack = new Set(urns);
         const diagnostics = await client.analyzeStack(this.stackRequest(resources));
-        return [...perResource, ...defined(diagnostics.map((d) => violation(d, urns.has(d.urn) ? d.urn : root)))];
+        return [...perResource, ...defined(diagnostics.map((d) => violation(d, inStack.has(d.urn) ? d.urn : root)))];
     }
 
     private async limited<T>(call: () => Promise<T>): Promise<T> {

@@ -26,7 +26,8 @@ export type WorkerRequest =
     | { readonly op: "begin"; readonly stack: number; readonly id: StackIdentity; readonly config?: PolicyPackConfig }
     | { readonly op: "resource"; readonly stack: number; readonly resource: PlannedResource }
     | { readonly op: "outputs"; readonly stack: number; readonly urn: string; readonly wireOutputs: Record<string, any> }
-    | { readonly op: "end"; readonly stack: number; readonly resources: PlannedResource[] };
+    /** The final resources in order, by URN; in full only those never posted as `resource`. */
+    | { readonly op: "end"; readonly stack: number; readonly urns: string[]; readonly unposted: PlannedResource[] };
 
 /** An error as it crosses the thread boundary; `planInput` keeps a PlanInputError one. */
 export interface WorkerError {
@@ -79,7 +80,7 @@ export function serve(port: MessagePort, options: WorkerOptions, packProcess: Ch
         } else {
             const analysis = stacks.get(msg.stack)!;
             stacks.delete(msg.stack);
-            analysis.end(msg.resources).then(
+            analysis.end(msg.urns, msg.unposted).then(
                 (violations) => reply({ op: "done", stack: msg.stack, violations }),
                 (err) => reply({ op: "done", stack: msg.stack, error: workerError(err) }));
         }

@@ -118,11 +118,15 @@ export class PolicySession {
 
 /** The analysis of one stack, fed from the main thread. */
 export class StackAnalysis {
+    /** The resources the worker has: `finish` names them by URN rather than copying them across again. */
+    private readonly posted = new Set<string>();
+
     constructor(private readonly post: (msg: WorkerRequest) => void, private readonly stack: number,
         private readonly done: Promise<Violation[]>) {}
 
     /** Queues `Analyze` of one resource (the worker sends it as soon as the pack is configured). */
     add(r: PlannedResource): void {
+        this.posted.add(r.urn);
         this.post({ op: "resource", stack: this.stack, resource: cloneable(r) });
     }
 
@@ -133,7 +137,8 @@ export class StackAnalysis {
 
     /** `AnalyzeStack` over the final resources, after every `Analyze`: all the violations, in that order. */
     finish(resources: PlannedResource[]): Promise<Violation[]> {
-        this.post({ op: "end", stack: this.stack, resources: resources.map(cloneable) });
+        const unposted = resources.filter((r) => !this.posted.has(r.urn)).map(cloneable);
+        this.post({ op: "end", stack: this.stack, urns: resources.map((r) => r.urn), unposted });
         return this.done;
     }
 }

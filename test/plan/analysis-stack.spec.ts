@@ -54,4 +54,42 @@ describe("the AnalyzeStack request, encoded as resources register (plan/analysis
         const entry = decoded.find((r) => r.getUrn() === component.urn)!;
         assert.deepEqual(entry.getProperties()?.toJavaScript(), component.wireOutputs);
     });
+
+    describe("end: the analyzed resources named by URN, the rest given in full", () => {
+        /** A client that records the `AnalyzeStack` request the analysis sends. */
+        function recording(): { client: AnalyzerClient; sent: Buffer[] } {
+            const sent: Buffer[] = [];
+            const fake = {
+                configure: async () => undefined,
+                configureStack: async () => undefined,
+                analyze: async () => [],
+                analyzeStack: async (body: Buffer) => {
+                    sent.push(body);
+                    return [];
+                },
+            };
+            return { client: fake as unknown as AnalyzerClient, sent };
+        }
+        const info: AnalyzerInfo = { name: "recording", version: "0.0.0", supportsConfig: true, policies: [], initialConfig: {} };
+
+        it("sends every resource in the stack's order, one never analyzed encoded from what end was given", async () => {
+            const { client, sent } = recording();
+            const analysis = new StackAnalysis(Promise.resolve({ client, info }), spec);
+            const late = resources.find((r) => r.type === "aws:ecs/service:Service")!;
+            resources.filter((r) => r !== late).forEach((r) => analysis.add(r));
+            await analysis.end(resources.map((r) => r.urn), [late]);
+            const expected = new SdkRequests((urn) => stack.lookup(urn)).analyzeStack(resources).serializeBinary();
+            assert.equal(sent.length, 1);
+            assert.ok(sent[0].equals(Buffer.from(expected)));
+        });
+
+        it("fails, naming the URN, when a resource was neither analyzed nor given", async () => {
+            const { client, sent } = recording();
+            const analysis = new StackAnalysis(Promise.resolve({ client, info }), spec);
+            resources.slice(1).forEach((r) => analysis.add(r));
+            await assert.rejects(analysis.end(resources.map((r) => r.urn)),
+                (err: Error) => err.message.includes(resources[0].urn) && /neither analyzed nor given/.test(err.message));
+            assert.equal(sent.length, 0);
+        });
+    });
 });
