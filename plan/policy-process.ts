@@ -58,10 +58,9 @@ export function packLaunch(dir: string, options: PackOptions = {}): PackLaunch {
     checkPolicyPackDir(dir);
     const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir, __dirname] });
     const { cwd, preload } = options.compile === false ? tsNodeLaunch(dir) : compiledLaunch(dir, options.debug);
-    const args = [...preload.flatMap((p) => ["-r", p]), runPolicyPack,
+    const args = [PACK_INTERRUPT_BUDGET, ...preload.flatMap((p) => ["-r", p]), runPolicyPack,
         // @pulumi/policy never dials the engine, so no engine service is needed at this address.
         "127.0.0.1:0", "."];
-    args.unshift(PACK_INTERRUPT_BUDGET);
     if (!options.debug) {
         // The SDK captures a stack trace for each of its internal promises: without them the pack
         // analyses ~3× faster. A policy's error still reports its message; --debug keeps the traces.
