@@ -3,12 +3,14 @@
  * growing size (regions × services) and prints, per size, resources, wall time, peak memory, the
  * program's time and the time the policy pack adds. A benchmark to read, not a timed test.
  *
- * Every size runs in fresh processes in two ways: the whole plan as `npm run plan` runs it (the pack
- * starts first and analyses while the program runs), and the program alone in the mock runtime. The
- * pack's cost is the difference of their wall times, so it counts everything the pack costs: its
- * start, the competition for cores while both run, and the analysis left when the program ends. Each
- * way runs `--runs` times (default 3), alternating, and the fastest counts, since interference only
- * ever adds time.
+ * Every size runs in fresh processes in three ways: the whole plan as `npm run plan` runs it (the pack
+ * starts first and analyses while the program runs), the program alone in the mock runtime, and the
+ * plan with a pack that has no policies (bench-empty-pack/). The pack's cost is the difference of the
+ * plan's and the program's wall times, so it counts everything the pack costs: its start, the
+ * competition for cores while both run, and the analysis left when the program ends. The empty pack's
+ * difference is the part of that cost that is the analyzer protocol itself (the pack's start, its gRPC
+ * server and request decoding, the client), which no policy can avoid. Each way runs `--runs` times
+ * (default 3), in turn, and the fastest counts, since interference only ever adds time.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -19,7 +21,7 @@ import type * as MockEngine from "./mock-engine";
 import type * as Plan from "./plan";
 import type * as Report from "./report";
 import { PolicySession } from "./policy-session";
-import { DEFAULT_POLICY_PACK, REPO_ROOT } from "./program";
+import { DEFAULT_POLICY_PACK, EMPTY_POLICY_PACK, REPO_ROOT } from "./program";
 
 const SIZES: [regions: number, services: number][] = [[1, 5], [1, 20], [2, 20], [3, 25], [4, 30], [6, 30], [6, 40]];
 /** The issue's targets, printed per size (never asserted in tests). */
@@ -89,18 +91,20 @@ function measureInChild(mode: Mode, size: string, policyPack: string): Measureme
 }
 
 /**
- * The fastest of `runs` plans and of `runs` programs alone at one size. The two ways alternate, so that
- * a slow spell of the machine weighs on both alike.
+ * The fastest of `runs` plans, of `runs` plans with the empty pack and of `runs` programs alone at one
+ * size. The three ways take turns, so that a slow spell of the machine weighs on all alike.
  */
-function fastest(size: string, policyPack: string, runs: number): { plan: Measurement; alone: Measurement } {
+function fastest(size: string, policyPack: string, runs: number): { plan: Measurement; empty: Measurement; alone: Measurement } {
     let plan: Measurement | undefined;
+    let empty: Measurement | undefined;
     let alone: Measurement | undefined;
     const faster = (best: Measurement | undefined, m: Measurement) => (best === undefined || m.wallMs < best.wallMs ? m : best);
     for (let i = 0; i < runs; i++) {
         plan = faster(plan, measureInChild("plan", size, policyPack));
+        empty = faster(empty, measureInChild("plan", size, EMPTY_POLICY_PACK));
         alone = faster(alone, measureInChild("program", size, policyPack));
     }
-    return { plan: plan!, alone: alone! };
+    return { plan: plan!, empty: empty!, alone: alone! };
 }
 
 /** Least-squares line through (resources, wall ms). */
@@ -138,27 +142,32 @@ function main(): void {
     }
     console.log(`policy pack: ${path.relative(REPO_ROOT, policyPack)}; fastest of ${runs} runs per size and way`);
     console.log("regions × services  resources  program ms  plan wall ms  alone wall ms  pack adds ms  adds/program  " +
-        "left after ms  pack start ms  peak RSS MB");
+        "empty pack adds  left after ms  pack start ms  peak RSS MB");
     const walls: [number, number][] = [];
     for (const [r, s] of SIZES) {
-        const { plan, alone } = fastest(`${r}x${s}`, policyPack, runs);
-        if (plan.resources !== alone.resources) {
-            console.error(`size ${r}x${s}: the plan has ${plan.resources} resources, the program alone ${alone.resources}`);
+        const { plan, empty, alone } = fastest(`${r}x${s}`, policyPack, runs);
+        if (plan.resources !== alone.resources || empty.resources !== alone.resources) {
+            console.error(`size ${r}x${s}: the plan has ${plan.resources} resources, the plan with the empty pack ` +
+                `${empty.resources}, the program alone ${alone.resources}`);
             process.exit(2);
         }
         walls.push([plan.resources, plan.wallMs]);
         const added = plan.wallMs - alone.wallMs;
         const share = added / alone.programMs;
+        const protocol = empty.wallMs - alone.wallMs;
         console.log([
             `${r} × ${s}`.padEnd(18), String(plan.resources).padStart(10), String(alone.programMs).padStart(11),
             String(plan.wallMs).padStart(13), String(alone.wallMs).padStart(14), String(added).padStart(13),
             `${share.toFixed(2)} ${share < MAX_POLICY_SHARE ? "ok " : "NO "}`.padStart(13),
+            `${protocol} (${(protocol / alone.programMs).toFixed(2)})`.padStart(16),
             String(plan.policyMs).padStart(14), String(plan.packStartMs).padStart(14), String(plan.peakRssMb).padStart(12),
         ].join(" "));
     }
     console.log("program ms: loading the program's modules and running it, without the pack. Wall times run from the");
     console.log("process's start. pack adds: plan wall − alone wall. left after: the policy work once the program ended.");
     console.log(`adds/program: "ok" when the pack adds less than ${MAX_POLICY_SHARE} of the program's time.`);
+    console.log("empty pack adds: the same, planning with a pack that has no policies (plan/bench-empty-pack), and its");
+    console.log("share of the program's time: the analyzer protocol's own cost, which the pack's policies add to.");
     const { intercept, slope } = fitLine(walls);
     const miss = Math.max(...walls.map(([x, y]) => Math.abs(y - (intercept + slope * x)) / y));
     console.log(`plan wall ≈ ${Math.round(intercept)} ms + ${slope.toFixed(2)} ms × resources; the line misses no size by more than ` +

@@ -16,6 +16,8 @@ export interface ProgramSpec {
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const STACKS_DIR = path.join(REPO_ROOT, "stacks");
 export const DEFAULT_POLICY_PACK = path.join(REPO_ROOT, "policy");
+/** A pack with no policies: the benchmark plans with it to measure the analyzer protocol's own cost. */
+export const EMPTY_POLICY_PACK = path.join(REPO_ROOT, "plan", "bench-empty-pack");
 
 /** The project's own stack `stack`: `stacks/` with `stacks/Pulumi.<stack>.yaml`. */
 export function projectStack(stack: string): ProgramSpec {

@@ -3,7 +3,7 @@ import * as path from "path";
 import { durationSeconds } from "../../plan/analyzer-requests";
 import { PlanResult, planProgram, planStack } from "../../plan/plan";
 import { PolicySession } from "../../plan/policy-session";
-import { projectStacks, REPO_ROOT, userProgram } from "../../plan/program";
+import { EMPTY_POLICY_PACK, projectStacks, REPO_ROOT, userProgram } from "../../plan/program";
 import { deployed, exitCode, planJson, summarize } from "../../plan/report";
 import { PlanInputError } from "../../plan/stack-config";
 import { FIXTURE_PACK, FIXTURES, PACK } from "./packs";
@@ -142,6 +142,20 @@ describe("offline plan with the fixture pack", () => {
             const vpcs = deployed(result).filter((r) => r.type === "aws:ec2/vpc:Vpc");
             assert.deepEqual(vpcs.map((r) => r.region).sort(), ["eu-west-1", "us-east-1"]);
             assert.deepEqual(Object.keys(result.outputs!.vpcIds as object).sort(), ["eu-west-1", "us-east-1"]);
+        });
+
+        it("plans with the benchmark's empty pack: the protocol runs, and no policy reports the bad program's faults", async () => {
+            const empty = await PolicySession.start(EMPTY_POLICY_PACK);
+            try {
+                assert.equal(empty.info.name, "bench-empty");
+                assert.deepEqual(empty.info.policies, []);
+                const result = await planProgram(userProgram(path.join(FIXTURES, "bad-program")), { policyPack: EMPTY_POLICY_PACK, session: empty });
+                assert.deepEqual(result.violations, []);
+                assert.equal(exitCode(result), 0);
+                assert.ok(deployed(result).some((r) => r.type === "aws:ecr/repository:Repository"));
+            } finally {
+                empty.close();
+            }
         });
 
         it("turns Go duration strings into seconds as the engine does", () => {
