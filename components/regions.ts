@@ -46,6 +46,21 @@ export function checkRegions(errors: ArgumentErrors, property: string, regions: 
     }
 }
 
+/**
+ * A component that spans regions creates its own providers from `providerSettings` (the settings the
+ * stacks give createRegionalProviders), so a provider passed through `opts` would never be used; refuse
+ * it rather than ignore it silently.
+ */
+export function refuseSingleProvider(component: string, opts: pulumi.ComponentResourceOptions | undefined): void {
+    const errors = new ArgumentErrors(component);
+    for (const key of ["provider", "providers"] as const) {
+        errors.require(opts?.[key] === undefined, `opts.${key}`,
+            `is set, but ${component} spans regions and creates one provider per region itself; ` +
+            "give the settings of createRegionalProviders as the providerSettings argument instead");
+    }
+    errors.throwIfAny();
+}
+
 /** The default tags every resource of a region carries. */
 export function defaultTags(stack: string, region: string, extra: { [key: string]: string } = {}): { [key: string]: string } {
     return { "stack": stack, "region": region, "managed-by": "pulumi-aws-containers", ...extra };

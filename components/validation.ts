@@ -76,3 +76,16 @@ export function duplicates(values: readonly string[]): string[] {
     }
     return [...dup];
 }
+
+/**
+ * Records an error for every key of `value` that is an old name (0.1) of an argument, saying its new
+ * name: a renamed key would otherwise be ignored silently and its default used instead.
+ */
+export function rejectRenamed(errors: ArgumentErrors, path: string, value: unknown, renames: { readonly [old: string]: string }): void {
+    if (typeof value !== "object" || value === null) {
+        return;
+    }
+    for (const [old, now] of Object.entries(renames)) {
+        errors.require(!(old in value), `${path}${old}`, `was renamed to ${now} in 0.2; write ${now} instead (see CHANGELOG.md)`);
+    }
+}

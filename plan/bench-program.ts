@@ -12,7 +12,7 @@ export const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2",
 /** Service `i` of a platform: every fourth is internal (Service Connect only), the rest behind the ALB. */
 function service(i: number): MicroserviceSpec {
     const name = `service-${i}`;
-    const common = { name, repository: `bench/${name}`, imageTag: "1.0.0", port: 8080 };
+    const common = { name, repository: `bench/${name}`, tag: "1.0.0", port: 8080 };
     return i % 4 === 3 ? { ...common, internal: true }
         : { ...common, paths: [`/${name}`, `/${name}/*`], priority: 100 + i, scaling: { minCapacity: 2, maxCapacity: 10 } };
 }
@@ -33,7 +33,7 @@ export function syntheticPlatform(regions: number, services: number): Record<str
     }
     new ContainerRegistry("bench-registry", {
         homeRegion: used[0],
-        workloadRegions: used,
+        regions: used,
         repositories: specs.map((s) => ({ name: s.repository! })),
     });
     return {};

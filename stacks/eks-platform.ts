@@ -7,7 +7,7 @@ import { requireSection, StackConfig } from "./config";
 export interface EksPlatformSection {
     readonly network?: RegionalNetworkArgs;
     /** Everything but the network wiring and the cluster name, which the stack derives. */
-    readonly platform?: Omit<EksPlatformArgs, "vpcId" | "subnetIds" | "subnetAvailabilityZones" | "clusterName">;
+    readonly platform?: Omit<EksPlatformArgs, "vpcId" | "privateSubnetIds" | "availabilityZones" | "clusterName">;
 }
 
 /**
@@ -27,8 +27,8 @@ export function buildEksPlatform(cfg: StackConfig) {
             ...section.platform,
             clusterName: `${pulumi.getStack()}-${region}`,
             vpcId: network.vpcId,
-            subnetIds: network.privateSubnetIds,
-            subnetAvailabilityZones: network.availabilityZones,
+            privateSubnetIds: network.privateSubnetIds,
+            availabilityZones: network.availabilityZones,
         }, { provider });
         clusters[region] = {
             name: platform.clusterName,

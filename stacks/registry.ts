@@ -6,11 +6,11 @@ import { requireSection, StackConfig } from "./config";
  * plus the registry-wide singletons (scanning configuration, replication configuration).
  */
 export function buildRegistry(cfg: StackConfig) {
-    const section = requireSection<Omit<ContainerRegistryArgs, "homeRegion" | "workloadRegions" | "providerSettings">>(cfg, "registry");
+    const section = requireSection<Omit<ContainerRegistryArgs, "homeRegion" | "regions" | "providerSettings">>(cfg, "registry");
     const registry = new ContainerRegistry("registry", {
         ...section,
         homeRegion: cfg.homeRegion,
-        workloadRegions: cfg.regions,
+        regions: cfg.regions,
         providerSettings: cfg.providers,
     });
     return {

@@ -28,7 +28,7 @@ const task: FargateTaskDefinitionArgs = {
 /** Shapes of a batch-style worker: no load balancer, Spot with an on-demand base, a custom scaling metric. */
 const worker = (cluster: EcsCluster, td: FargateTaskDefinition): EcsServiceArgs => ({
     clusterArn: cluster.clusterArn, clusterName: cluster.clusterName, taskDefinitionArn: td.taskDefinitionArn,
-    vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+    vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b", "subnet-c"],
     capacityProviderStrategy: spotStrategy(1),
     scaling: {
         minCapacity: 0, maxCapacity: 20, cpuTargetPercent: 0,
@@ -53,21 +53,21 @@ describe("ECS building blocks", () => {
             }, { provider });
             const gpu = new EcsCluster("gpu", {
                 containerInsights: "enabled",
-                ec2Capacity: { subnetIds: ["subnet-a", "subnet-b"], vpcId: "vpc-1", amiFamily: "BOTTLEROCKET", maxSize: 4 },
+                ec2Capacity: { privateSubnetIds: ["subnet-a", "subnet-b"], vpcId: "vpc-1", amiFamily: "BOTTLEROCKET", maxCapacity: 4 },
                 defaultCapacityProviderStrategy: [{ capacityProvider: "EC2", weight: 1 }],
             }, { provider });
             const td = new FargateTaskDefinition("blk-worker", task, { provider });
             new EcsService("blk-worker", worker(cluster, td), { provider });
             new EcsService("gpu-svc", {
                 clusterArn: gpu.clusterArn, clusterName: gpu.clusterName, taskDefinitionArn: td.taskDefinitionArn,
-                vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"], desiredCount: 1,
+                vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"], desiredCapacity: 1,
                 capacityProviderStrategy: [{ capacityProvider: gpu.ec2CapacityProviderName!, weight: 1 }],
                 // One GPU host per task: replace in place, never run a second copy.
                 deployment: { minimumHealthyPercent: 0, maximumPercent: 100 },
             }, { provider });
             new EcsService("blk-web", {
                 clusterArn: cluster.clusterArn, clusterName: cluster.clusterName, taskDefinitionArn: td.taskDefinitionArn,
-                vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+                vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b", "subnet-c"],
                 ingress: [{ name: "alb", sourceSecurityGroupId: "sg-alb", port: 9000, description: "from the ALB" }],
                 loadBalancer: { targetGroupArn: "tg-blue", alternateTargetGroupArn: "tg-green", productionListenerRuleArn: "rule-1", containerName: "worker", containerPort: 9000 },
                 deployment: { strategy: "CANARY", canaryPercent: 10 },
@@ -255,7 +255,7 @@ describe("ECS building blocks", () => {
     });
 
     describe("bad input: a clear error and nothing registered", () => {
-        const svcArgs: EcsServiceArgs = { clusterArn: "c", clusterName: "c", taskDefinitionArn: "t", vpcId: "v", subnetIds: ["s"] };
+        const svcArgs: EcsServiceArgs = { clusterArn: "c", clusterName: "c", taskDefinitionArn: "t", vpcId: "v", privateSubnetIds: ["s"] };
         it("an invalid Fargate size (8 vCPU takes 16-60 GB in 4 GB steps, so 18 GB is refused and 20 GB accepted)", async () => {
             assertInputError(await runProgram(() => new FargateTaskDefinition("bad", { ...task, cpu: 8192, memory: 18432 })),
                 "memory", "18432", "16384-61440 MiB in steps of 4096");

@@ -7,8 +7,8 @@ import { assertInputError, MockRun, runProgram } from "./harness";
 const CHECK_DATE = "2026-11-22";
 const BASE: EksPlatformArgs = {
     vpcId: "vpc-0a1b2c3d4e5f60718",
-    subnetIds: ["subnet-0aaa", "subnet-0bbb", "subnet-0ccc"],
-    subnetAvailabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+    privateSubnetIds: ["subnet-0aaa", "subnet-0bbb", "subnet-0ccc"],
+    availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
     supportCheckDate: CHECK_DATE,
 };
 
@@ -63,24 +63,24 @@ describe("EksPlatform argument errors (nothing registered)", () => {
     });
 
     it("C6: rejects managed node groups together with Auto Mode", async () => {
-        const run = await runPlatform({ autoMode: true, systemNodeGroup: { minSize: 2 } });
+        const run = await runPlatform({ autoMode: true, systemNodeGroup: { minCapacity: 2 } });
         assertInputError(run, "systemNodeGroup", "Auto Mode replaces managed node groups");
     });
 
     it("C12: rejects a node group whose minimum is above its maximum", async () => {
-        const run = await runPlatform({ systemNodeGroup: { minSize: 5, maxSize: 3 } });
-        assertInputError(run, "systemNodeGroup.minSize", "5 is above maxSize 3", "minSize must be ≤ maxSize");
+        const run = await runPlatform({ systemNodeGroup: { minCapacity: 5, maxCapacity: 3 } });
+        assertInputError(run, "systemNodeGroup.minCapacity", "5 is above maxCapacity 3", "minCapacity must be ≤ maxCapacity");
     });
 
     it("C15: rejects subnets that are all in one availability zone", async () => {
-        const run = await runPlatform({ subnetAvailabilityZones: ["us-east-1a", "us-east-1a", "us-east-1a"] });
-        assertInputError(run, "subnetAvailabilityZones", `["us-east-1a","us-east-1a","us-east-1a"] spans 1 availability zone`,
+        const run = await runPlatform({ availabilityZones: ["us-east-1a", "us-east-1a", "us-east-1a"] });
+        assertInputError(run, "availabilityZones", `["us-east-1a","us-east-1a","us-east-1a"] spans 1 availability zone`,
             "at least 2 zones");
     });
 
     it("rejects an unknown node OS and a public endpoint open to the world", async () => {
-        const run = await runPlatform({ nodeOs: "UBUNTU", publicAccessCidrs: ["0.0.0.0/0"] });
-        assertInputError(run, "nodeOs", `"UBUNTU" is not a node OS; allowed: BOTTLEROCKET, AL2023`);
+        const run = await runPlatform({ amiFamily: "UBUNTU", publicAccessCidrs: ["0.0.0.0/0"] });
+        assertInputError(run, "amiFamily", `"UBUNTU" is not an AMI family; allowed: BOTTLEROCKET, AL2023`);
         assertInputError(run, "publicAccessCidrs[0]", `"0.0.0.0/0" is not an IPv4 CIDR narrower than 0.0.0.0/0`);
     });
 
@@ -88,7 +88,7 @@ describe("EksPlatform argument errors (nothing registered)", () => {
         const bottlerocket = await runPlatform({ karpenterAmiVersion: "1.51.0" });
         assertInputError(bottlerocket, "karpenterAmiVersion", `"1.51.0" is not an AMI version of BOTTLEROCKET`, `"latest" or a release tag such as "v1.51.0"`);
         // A Bottlerocket tag left behind when switching to AL2023.
-        const al2023 = await runPlatform({ nodeOs: "AL2023", karpenterAmiVersion: "v1.51.0" });
+        const al2023 = await runPlatform({ amiFamily: "AL2023", karpenterAmiVersion: "v1.51.0" });
         assertInputError(al2023, "karpenterAmiVersion", `"v1.51.0" is not an AMI version of AL2023`, `"v20260828"`);
     });
 

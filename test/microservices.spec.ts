@@ -19,7 +19,7 @@ describe("FargateMicroservices without a certificate", () => {
                         deployment: { strategy: "BLUE_GREEN", bakeTimeInMinutes: 5 }, deregistrationDelaySeconds: 60,
                         sidecars: [{ name: "xray", image: "public.ecr.aws/xray/aws-xray-daemon:3.3.14", essential: false }],
                     },
-                    { name: "worker", repository: "shop/worker", imageTag: "sha256:" + "a".repeat(64), internal: true, scaling: { minCapacity: 1, maxCapacity: 3 } },
+                    { name: "worker", repository: "shop/worker", tag: "sha256:" + "a".repeat(64), internal: true, scaling: { minCapacity: 1, maxCapacity: 3 } },
                 ],
             }, { provider }).url };
         });

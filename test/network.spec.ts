@@ -188,7 +188,7 @@ describe("RegionalNetwork", () => {
             assertInputError(await attempt({ natGateways: "shared" }), "natGateways", `"shared"`, "perAz, single, none");
         });
         it("a flow log retention CloudWatch does not accept", async () => {
-            assertInputError(await attempt({ flowLogRetentionInDays: 10 }), "flowLogRetentionInDays", "10", "14, 30");
+            assertInputError(await attempt({ logRetentionInDays: 10 }), "logRetentionInDays", "10", "14, 30");
         });
         it("more zones than the region offers fails with the region's zones named", async () => {
             const run = await runProgram(() => {

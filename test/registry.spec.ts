@@ -10,7 +10,7 @@ describe("ContainerRegistry (C3)", () => {
     before(async () => {
         run = await runProgram(() => new ContainerRegistry("reg", {
             homeRegion: "us-east-1",
-            workloadRegions: WORKLOAD_REGIONS,
+            regions: WORKLOAD_REGIONS,
             repositories: [{ name: "shop/orders" }, { name: "shop/payments", pullAccountIds: ["210987654321"] }],
         }));
         assert.equal(run.error, undefined, String(run.error));
@@ -109,7 +109,7 @@ describe("ContainerRegistry (C3)", () => {
 
     it("C3: replicas of a mutable-tag repository are created mutable, so overwritten tags still replicate", async () => {
         const mixed = await runProgram(() => new ContainerRegistry("m", {
-            homeRegion: "us-east-1", workloadRegions: ["us-east-1", "eu-west-1"],
+            homeRegion: "us-east-1", regions: ["us-east-1", "eu-west-1"],
             repositories: [{ name: "app" }, { name: "scratch", mutableTags: true }],
         }));
         assert.deepEqual(mixed.ofType("aws:ecr/repository:Repository").map((r) => [r.inputs.name, r.inputs.imageTagMutability]),
@@ -144,10 +144,10 @@ describe("ContainerRegistry (C3)", () => {
             assertInputError(await attempt({ keepTaggedCount: 0 }), "keepTaggedCount", "0", "at least 1");
         });
         it("an unknown workload region", async () => {
-            assertInputError(await attempt({ workloadRegions: ["us-east-1", "eu-west-9"] }), "workloadRegions[1]", `"eu-west-9"`, "commercial regions");
+            assertInputError(await attempt({ regions: ["us-east-1", "eu-west-9"] }), "regions[1]", `"eu-west-9"`, "commercial regions");
         });
         it("a duplicate workload region", async () => {
-            assertInputError(await attempt({ workloadRegions: ["us-east-1", "us-east-1"] }), "workloadRegions", `"us-east-1"`, "more than once");
+            assertInputError(await attempt({ regions: ["us-east-1", "us-east-1"] }), "regions", `"us-east-1"`, "more than once");
         });
         it("an unknown scan type", async () => {
             assertInputError(await attempt({ scanType: "DEEP" }), "scanType", `"DEEP"`, "BASIC, ENHANCED");

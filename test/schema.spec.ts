@@ -27,8 +27,8 @@ describe("multi-language schema (D6)", () => {
         const r = schema.resources["aws-containers:index:RegionalNetwork"];
         assert.equal(r.isComponent, true);
         assert.deepEqual(Object.keys(r.inputProperties).sort(), [
-            "availabilityZones", "azCount", "cidrBlock", "flowLogRetentionInDays", "flowLogTrafficType", "interfaceEndpointServices",
-            "interfaceEndpoints", "logsKmsKeyArn", "natGateways", "privateSubnetPrefixLength", "privateSubnetTags",
+            "availabilityZones", "azCount", "cidrBlock", "flowLogTrafficType", "interfaceEndpointServices",
+            "interfaceEndpoints", "logRetentionInDays", "logsKmsKeyArn", "natGateways", "privateSubnetPrefixLength", "privateSubnetTags",
             "publicSubnetPrefixLength", "publicSubnetTags",
         ]);
         assert.equal(r.inputProperties.natGateways.type, "string");

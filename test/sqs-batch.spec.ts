@@ -398,8 +398,8 @@ describe("sqs-batch stack", () => {
             assertInputError(await attempt((s) => { s.visibilityTimeoutSeconds = 120; }), "visibilityTimeoutSeconds",
                 "120", "above processingTimeSeconds (120)");
         });
-        it("minTasks above maxTasks", async () => {
-            assertInputError(await attempt((s) => { s.worker.minTasks = 30; }), "worker.minTasks", "30", "at most maxTasks");
+        it("minCapacity above maxCapacity", async () => {
+            assertInputError(await attempt((s) => { s.worker.minCapacity = 30; }), "worker.minCapacity", "30", "at most maxCapacity");
         });
         it("an empty stage list", async () => {
             assertInputError(await attempt((s) => { s.stages = []; }), "stages", "[]", "at least one pipeline stage");

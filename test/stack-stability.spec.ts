@@ -44,7 +44,7 @@ describe("stability when the platform grows (D9)", () => {
 
     it("D9: adding a service leaves every other service's resources untouched", async () => {
         const section = config();
-        section.services.push({ name: "search", repository: "shop/search", imageTag: "0.9.0", port: 8080, cpu: 256, memory: 512,
+        section.services.push({ name: "search", repository: "shop/search", tag: "0.9.0", port: 8080, cpu: 256, memory: 512,
             paths: ["/api/search/*"], priority: 200 });
         const grown = await runStack(stack, { microservices: section });
         assert.equal(grown.error, undefined, String(grown.error));

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkCpuArchitecture, CpuArchitecture } from "../architecture";
 import { checkFargateSize } from "../ecs";
+import { checkImageSource, ImageSource } from "../image";
 import { LOG_RETENTION_DAYS } from "../logs";
-import { ArgumentErrors, duplicates, show } from "../validation";
+import { ArgumentErrors, duplicates, rejectRenamed, show } from "../validation";
 
 /** Upper bounds SQS accepts (SetQueueAttributes): visibility timeout 12 h, retention 14 days, long polling 20 s. */
 export const SQS_MAX_VISIBILITY_TIMEOUT = 43200;
@@ -20,10 +22,10 @@ export const PIPELINE_LOG_LEVELS: readonly string[] = ["ALL", "ERROR", "FATAL"];
  */
 const STAGE_NAME_RE = /^[a-z][a-z0-9]{0,29}$/;
 
-/** The long-running worker service that consumes the queue. */
-export interface QueueWorkerArgs {
-    /** Container image of the worker, e.g. an ECR image URI. */
-    readonly image: pulumi.Input<string>;
+/** The long-running worker service that consumes the queue. Its image is `repository` + `tag` or `image`. */
+export interface QueueWorkerArgs extends ImageSource {
+    /** "arm64" (Graviton) or "x86_64". @default "arm64" */
+    readonly cpuArchitecture?: string;
     /** Task CPU units (a Fargate size: 256, 512, 1024, 2048, 4096, 8192, 16384). @default 256 */
     readonly cpu?: number;
     /** Task memory in MiB, valid with `cpu` on Fargate. @default 512 */
@@ -33,12 +35,12 @@ export interface QueueWorkerArgs {
     /** Extra environment variables; `QUEUE_URL` is always set to the work queue's URL. */
     readonly environment?: { [name: string]: pulumi.Input<string> };
     /** Fewest tasks; 0 lets the service scale in to zero when the queue is empty. @default 0 */
-    readonly minTasks?: number;
+    readonly minCapacity?: number;
     /** Most tasks. @default 10 */
-    readonly maxTasks?: number;
+    readonly maxCapacity?: number;
     /**
      * Tasks that always run on on-demand FARGATE (a guaranteed floor that Spot interruptions cannot
-     * take away); the rest run on FARGATE_SPOT. Pair it with `minTasks` of at least this much. @default 0
+     * take away); the rest run on FARGATE_SPOT. Pair it with `minCapacity` of at least this much. @default 0
      */
     readonly onDemandBase?: number;
     /**
@@ -54,12 +56,12 @@ export interface QueueWorkerArgs {
     readonly taskRoleManagedPolicyArns?: pulumi.Input<string>[];
 }
 
-/** One stage of the pipeline: a Map state that runs one ECS task per item. */
-export interface PipelineStageArgs {
+/** One stage of the pipeline: a Map state that runs one ECS task per item. Its image is `repository` + `tag` or `image`. */
+export interface PipelineStageArgs extends ImageSource {
     /** Stage name: lowercase letters and digits, starting with a letter, up to 30 characters. */
     readonly name: string;
-    /** Container image of the stage's task. */
-    readonly image: pulumi.Input<string>;
+    /** "arm64" (Graviton) or "x86_64". @default "arm64" */
+    readonly cpuArchitecture?: string;
     /** Task CPU units (a Fargate size). @default 256 */
     readonly cpu?: number;
     /** Task memory in MiB, valid with `cpu` on Fargate. @default 512 */
@@ -82,7 +84,7 @@ export interface QueueBatchArgs {
     /** VPC of the tasks. */
     readonly vpcId: pulumi.Input<string>;
     /** Private subnets for the tasks (no public IPs are assigned), across at least two AZs. */
-    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Declared time the worker needs for one message, in seconds (1 to 43199). @default 60 */
     readonly processingTimeSeconds?: number;
     /**
@@ -118,13 +120,14 @@ export interface QueueBatchArgs {
 }
 
 export interface ResolvedWorker {
-    image: pulumi.Input<string>;
+    image: ImageSource;
+    cpuArchitecture: CpuArchitecture;
     cpu: number;
     memory: number;
     command?: string[];
     environment: { [name: string]: pulumi.Input<string> };
-    minTasks: number;
-    maxTasks: number;
+    minCapacity: number;
+    maxCapacity: number;
     onDemandBase: number;
     targetBacklogPerTask: number;
     taskRoleManagedPolicyArns: pulumi.Input<string>[];
@@ -132,7 +135,8 @@ export interface ResolvedWorker {
 
 export interface ResolvedStage {
     name: string;
-    image: pulumi.Input<string>;
+    image: ImageSource;
+    cpuArchitecture: CpuArchitecture;
     cpu: number;
     memory: number;
     command?: string[];
@@ -145,7 +149,7 @@ export interface ResolvedStage {
 
 export interface ResolvedQueueBatchArgs {
     vpcId: pulumi.Input<string>;
-    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     processingTimeSeconds: number;
     visibilityTimeoutSeconds: number;
     maxReceiveCount: number;
@@ -166,6 +170,7 @@ const isInt = (v: number, min: number, max = Number.MAX_SAFE_INTEGER) => Number.
 /** Resolves every default of QueueBatch and validates, throwing before any child exists. */
 export function resolveQueueBatchArgs(args: QueueBatchArgs): ResolvedQueueBatchArgs {
     const errors = new ArgumentErrors("QueueBatch");
+    rejectRenamed(errors, "", args, { subnetIds: "privateSubnetIds" });
     const processing = args.processingTimeSeconds ?? 60;
     const visibility = args.visibilityTimeoutSeconds ?? Math.min(SQS_MAX_VISIBILITY_TIMEOUT, processing * 2);
     const maxReceiveCount = args.maxReceiveCount ?? 5;
@@ -199,7 +204,7 @@ export function resolveQueueBatchArgs(args: QueueBatchArgs): ResolvedQueueBatchA
     errors.throwIfAny();
     return {
         vpcId: args.vpcId,
-        subnetIds: args.subnetIds,
+        privateSubnetIds: args.privateSubnetIds,
         processingTimeSeconds: processing,
         visibilityTimeoutSeconds: visibility,
         maxReceiveCount,
@@ -218,11 +223,15 @@ export function resolveQueueBatchArgs(args: QueueBatchArgs): ResolvedQueueBatchA
 
 function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, errors: ArgumentErrors): ResolvedWorker | undefined {
     if (!w) {
-        errors.require(false, "worker", "is missing; give at least the worker's image");
+        errors.require(false, "worker", "is missing; give at least the worker's image (repository and tag, or image)");
         return undefined;
     }
-    const minTasks = w.minTasks ?? 0;
-    const maxTasks = w.maxTasks ?? 10;
+    rejectRenamed(errors, "worker.", w, { minTasks: "minCapacity", maxTasks: "maxCapacity" });
+    checkImageSource(errors, "worker.", w);
+    const cpuArchitecture = (w.cpuArchitecture ?? "arm64") as CpuArchitecture;
+    checkCpuArchitecture(errors, "worker.cpuArchitecture", cpuArchitecture);
+    const minCapacity = w.minCapacity ?? 0;
+    const maxCapacity = w.maxCapacity ?? 10;
     const onDemandBase = w.onDemandBase ?? 0;
     const latency = w.acceptableLatencySeconds ?? 300;
     const cpu = w.cpu ?? 256;
@@ -230,22 +239,24 @@ function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, error
     // AWS guidance (EC2 Auto Scaling User Guide, "Scaling policy based on Amazon SQS"): the acceptable
     // backlog per instance is the longest acceptable latency divided by the time to process a message.
     const target = w.targetBacklogPerTask ?? Math.max(1, Math.floor(latency / processing));
-    errors.require(isInt(minTasks, 0), "worker.minTasks", `${show(minTasks)} is not a whole number of tasks, 0 or more`);
-    errors.require(isInt(maxTasks, 1), "worker.maxTasks", `${show(maxTasks)} is not a whole number of tasks, 1 or more`);
-    errors.require(minTasks <= maxTasks, "worker.minTasks", `${show(minTasks)} is above worker.maxTasks (${maxTasks}); minTasks must be at most maxTasks`);
-    errors.require(isInt(onDemandBase, 0) && onDemandBase <= maxTasks, "worker.onDemandBase",
-        `${show(onDemandBase)} must be a whole number of tasks from 0 to worker.maxTasks (${maxTasks})`);
+    errors.require(isInt(minCapacity, 0), "worker.minCapacity", `${show(minCapacity)} is not a whole number of tasks, 0 or more`);
+    errors.require(isInt(maxCapacity, 1), "worker.maxCapacity", `${show(maxCapacity)} is not a whole number of tasks, 1 or more`);
+    errors.require(minCapacity <= maxCapacity, "worker.minCapacity",
+        `${show(minCapacity)} is above worker.maxCapacity (${maxCapacity}); minCapacity must be at most maxCapacity`);
+    errors.require(isInt(onDemandBase, 0) && onDemandBase <= maxCapacity, "worker.onDemandBase",
+        `${show(onDemandBase)} must be a whole number of tasks from 0 to worker.maxCapacity (${maxCapacity})`);
     errors.require(isInt(latency, 1), "worker.acceptableLatencySeconds", `${show(latency)} is not a whole number of seconds, 1 or more`);
     errors.require(Number.isFinite(target) && target > 0, "worker.targetBacklogPerTask", `${show(target)} is not a backlog above 0 messages per task`);
     checkFargateSize(errors, "worker.", cpu, memory);
     return {
-        image: w.image,
+        image: { repository: w.repository, tag: w.tag, image: w.image },
+        cpuArchitecture,
         cpu,
         memory,
         command: w.command,
         environment: w.environment ?? {},
-        minTasks,
-        maxTasks,
+        minCapacity,
+        maxCapacity,
         onDemandBase,
         targetBacklogPerTask: target,
         taskRoleManagedPolicyArns: w.taskRoleManagedPolicyArns ?? [],
@@ -260,9 +271,11 @@ function resolveStages(stages: PipelineStageArgs[] | undefined, errors: Argument
     }
     return list.map((s, i) => {
         const p = `stages[${i}].`;
+        checkImageSource(errors, p, s);
         const stage: ResolvedStage = {
             name: s.name,
-            image: s.image,
+            image: { repository: s.repository, tag: s.tag, image: s.image },
+            cpuArchitecture: (s.cpuArchitecture ?? "arm64") as CpuArchitecture,
             cpu: s.cpu ?? 256,
             memory: s.memory ?? 512,
             command: s.command,
@@ -280,6 +293,7 @@ function resolveStages(stages: PipelineStageArgs[] | undefined, errors: Argument
         // Step Functions caps a Standard execution at one year; a day per task is already generous.
         errors.require(isInt(stage.timeoutSeconds, 60, 86400), `${p}timeoutSeconds`,
             `${show(stage.timeoutSeconds)} is not a task timeout from 60 to 86400 seconds`);
+        checkCpuArchitecture(errors, `${p}cpuArchitecture`, stage.cpuArchitecture);
         checkFargateSize(errors, p, stage.cpu, stage.memory);
         return stage;
     });

@@ -20,7 +20,7 @@ export interface StageTarget {
 
 export interface PipelineDefinitionInput {
     clusterArn: string;
-    subnetIds: string[];
+    privateSubnetIds: string[];
     securityGroupIds: string[];
     stages: StageTarget[];
 }
@@ -94,7 +94,7 @@ export function pipelineDefinition(p: PipelineDefinitionInput): StateMachineDefi
                             // ARM64 on Fargate Spot needs platform version 1.4.0 or later (ECS API, CapacityProviderStrategyItem).
                             PlatformVersion: "LATEST",
                             NetworkConfiguration: {
-                                AwsvpcConfiguration: { Subnets: p.subnetIds, SecurityGroups: p.securityGroupIds, AssignPublicIp: "DISABLED" },
+                                AwsvpcConfiguration: { Subnets: p.privateSubnetIds, SecurityGroups: p.securityGroupIds, AssignPublicIp: "DISABLED" },
                             },
                             Overrides: {
                                 ContainerOverrides: [{

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../aws-context";
 import { EcsCluster, EcsService, FargateTaskDefinition, spotStrategy } from "../ecs";
 import { policyJson, PolicyDocument } from "../iam";
+import { imageUri } from "../image";
 import { createLogsKey } from "../logs";
 import { QueueBatchArgs, resolveQueueBatchArgs } from "./args";
 import { createPipeline } from "./pipeline";
@@ -21,7 +22,7 @@ const STOP_TIMEOUT = 120;
 /**
  * SQS-driven batch on ECS in one region (reference architecture 3, checklist C4, C8, C9, C11): an
  * encrypted work queue with a dead-letter queue and an alarm on it; a worker service on Fargate Spot
- * (ARM64) that scales on backlog per task, down to zero and back; and a Step Functions pipeline whose
+ * (arm64 by default) that scales on backlog per task, down to zero and back; and a Step Functions pipeline whose
  * stages each run one Fargate Spot task per item. Give it the region's provider through `opts.provider`.
  */
 export class QueueBatch extends pulumi.ComponentResource {
@@ -55,10 +56,10 @@ export class QueueBatch extends pulumi.ComponentResource {
         const workerTask = new FargateTaskDefinition(`${name}-worker`, {
             cpu: w.cpu,
             memory: w.memory,
-            cpuArchitecture: "ARM64",
+            cpuArchitecture: w.cpuArchitecture,
             containers: [{
                 name: "worker",
-                image: w.image,
+                image: imageUri(ctx, w.image),
                 command: w.command,
                 environment: { ...w.environment, QUEUE_URL: work.queue.url },
                 stopTimeout: STOP_TIMEOUT,
@@ -74,11 +75,11 @@ export class QueueBatch extends pulumi.ComponentResource {
             clusterName: cluster.clusterName,
             taskDefinitionArn: workerTask.taskDefinitionArn,
             vpcId: a.vpcId,
-            subnetIds: a.subnetIds,
-            desiredCount: w.minTasks,
+            privateSubnetIds: a.privateSubnetIds,
+            desiredCapacity: w.minCapacity,
             capacityProviderStrategy: spotStrategy(w.onDemandBase),
             // Only the scalable target: the queue-depth policies below replace the CPU default.
-            scaling: { minCapacity: w.minTasks, maxCapacity: w.maxTasks, cpuTargetPercent: 0 },
+            scaling: { minCapacity: w.minCapacity, maxCapacity: w.maxCapacity, cpuTargetPercent: 0 },
         }, { parent });
 
         createQueueDepthScaling(`${name}-worker`, {
@@ -104,8 +105,8 @@ export class QueueBatch extends pulumi.ComponentResource {
             const task = new FargateTaskDefinition(`${name}-${stage.name}`, {
                 cpu: stage.cpu,
                 memory: stage.memory,
-                cpuArchitecture: "ARM64",
-                containers: [{ name: stage.name, image: stage.image, command: stage.command, stopTimeout: STOP_TIMEOUT }],
+                cpuArchitecture: stage.cpuArchitecture,
+                containers: [{ name: stage.name, image: imageUri(ctx, stage.image), command: stage.command, stopTimeout: STOP_TIMEOUT }],
                 logRetentionInDays: a.logRetentionInDays,
                 logsKmsKeyArn,
                 taskRolePolicy: stage.taskRolePolicy,
@@ -124,7 +125,7 @@ export class QueueBatch extends pulumi.ComponentResource {
             ctx,
             clusterArn: cluster.clusterArn,
             clusterName: cluster.clusterName,
-            subnetIds: a.subnetIds,
+            privateSubnetIds: a.privateSubnetIds,
             securityGroupIds: [stageSg.id],
             stages,
             logLevel: a.pipelineLogLevel,

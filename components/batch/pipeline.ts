@@ -19,7 +19,7 @@ export interface PipelineSettings {
     ctx: AwsContext;
     clusterArn: pulumi.Input<string>;
     clusterName: pulumi.Input<string>;
-    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     securityGroupIds: pulumi.Input<string>[];
     stages: StageTaskRef[];
     logLevel: string;
@@ -113,12 +113,12 @@ export function createPipeline(name: string, s: PipelineSettings, parent: pulumi
 
     const definition = pulumi.all([
         s.clusterArn,
-        s.subnetIds,
+        s.privateSubnetIds,
         pulumi.all(s.securityGroupIds),
         pulumi.all(s.stages.map((t) => t.taskDefinitionArn)),
-    ]).apply(([clusterArn, subnetIds, securityGroupIds, taskDefinitionArns]) => JSON.stringify(pipelineDefinition({
+    ]).apply(([clusterArn, privateSubnetIds, securityGroupIds, taskDefinitionArns]) => JSON.stringify(pipelineDefinition({
         clusterArn,
-        subnetIds,
+        privateSubnetIds,
         securityGroupIds,
         stages: s.stages.map((t, i) => ({ stage: t.stage, taskDefinitionArn: taskDefinitionArns[i], containerName: t.containerName })),
     })));

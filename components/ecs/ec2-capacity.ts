@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createServiceRole } from "../iam";
-import { ArgumentErrors, show } from "../validation";
+import { checkCpuArchitecture, CpuArchitecture } from "../architecture";
+import { ArgumentErrors, rejectRenamed, show } from "../validation";
 
 /** AMI families for EC2 capacity, each read from its public SSM parameter at launch. */
 export const AMI_FAMILIES: readonly string[] = ["AL2023", "BOTTLEROCKET"];
@@ -13,58 +14,61 @@ export const AMI_FAMILIES: readonly string[] = ["AL2023", "BOTTLEROCKET"];
  */
 export interface Ec2CapacityArgs {
     /** Private subnets for the instances, one per availability zone. */
-    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** VPC of the subnets (for the instances' security group). */
     readonly vpcId: pulumi.Input<string>;
     /** Instance type; use a Graviton type with "arm64" (checklist C9). @default "m7g.large" */
     readonly instanceType?: string;
     /** "arm64" or "x86_64"; must match `instanceType`. @default "arm64" */
-    readonly architecture?: string;
+    readonly cpuArchitecture?: string;
     /** "AL2023" (ECS-optimized Amazon Linux 2023) or "BOTTLEROCKET" (checklist C14). @default "AL2023" */
     readonly amiFamily?: string;
-    /** Smallest group size. @default 0 */
-    readonly minSize?: number;
-    /** Largest group size. @default 10 */
-    readonly maxSize?: number;
+    /** Fewest instances in the group. @default 0 */
+    readonly minCapacity?: number;
+    /** Most instances in the group. @default 10 */
+    readonly maxCapacity?: number;
     /** Utilisation managed scaling aims for, 1 to 100 (100 = no spare instances). @default 100 */
     readonly targetCapacityPercent?: number;
-    /** Root volume size in GiB (gp3, encrypted). @default 30 */
-    readonly rootVolumeGiB?: number;
+    /** Size in GiB of the volume that holds images and containers (gp3, encrypted): AL2023's root, Bottlerocket's data volume. @default 30 */
+    readonly diskSizeGiB?: number;
 }
 
 export interface ResolvedEc2Capacity {
-    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     vpcId: pulumi.Input<string>;
     instanceType: string;
-    architecture: string;
+    cpuArchitecture: CpuArchitecture;
     amiFamily: string;
-    minSize: number;
-    maxSize: number;
+    minCapacity: number;
+    maxCapacity: number;
     targetCapacityPercent: number;
-    rootVolumeGiB: number;
+    diskSizeGiB: number;
 }
 
 export function resolveEc2Capacity(errors: ArgumentErrors, path: string, args: Ec2CapacityArgs): ResolvedEc2Capacity {
+    rejectRenamed(errors, path, args, {
+        subnetIds: "privateSubnetIds", architecture: "cpuArchitecture", minSize: "minCapacity", maxSize: "maxCapacity", rootVolumeGiB: "diskSizeGiB",
+    });
     const r: ResolvedEc2Capacity = {
-        subnetIds: args.subnetIds,
+        privateSubnetIds: args.privateSubnetIds,
         vpcId: args.vpcId,
         instanceType: args.instanceType ?? "m7g.large",
-        architecture: args.architecture ?? "arm64",
+        cpuArchitecture: (args.cpuArchitecture ?? "arm64") as CpuArchitecture,
         amiFamily: args.amiFamily ?? "AL2023",
-        minSize: args.minSize ?? 0,
-        maxSize: args.maxSize ?? 10,
+        minCapacity: args.minCapacity ?? 0,
+        maxCapacity: args.maxCapacity ?? 10,
         targetCapacityPercent: args.targetCapacityPercent ?? 100,
-        rootVolumeGiB: args.rootVolumeGiB ?? 30,
+        diskSizeGiB: args.diskSizeGiB ?? 30,
     };
-    errors.require(["arm64", "x86_64"].includes(r.architecture), `${path}architecture`, `${show(r.architecture)} is not an architecture; allowed: arm64, x86_64`);
+    checkCpuArchitecture(errors, `${path}cpuArchitecture`, r.cpuArchitecture);
     errors.require(AMI_FAMILIES.includes(r.amiFamily), `${path}amiFamily`, `${show(r.amiFamily)} is not an AMI family; allowed: ${AMI_FAMILIES.join(", ")}`);
-    errors.require(Number.isInteger(r.minSize) && r.minSize >= 0, `${path}minSize`, `${show(r.minSize)} is not a whole number of at least 0`);
-    errors.require(Number.isInteger(r.maxSize) && r.maxSize >= 1 && r.maxSize >= r.minSize, `${path}maxSize`,
-        `${show(r.maxSize)} must be a whole number of at least 1 and at least minSize (${r.minSize})`);
+    errors.require(Number.isInteger(r.minCapacity) && r.minCapacity >= 0, `${path}minCapacity`, `${show(r.minCapacity)} is not a whole number of at least 0`);
+    errors.require(Number.isInteger(r.maxCapacity) && r.maxCapacity >= 1 && r.maxCapacity >= r.minCapacity, `${path}maxCapacity`,
+        `${show(r.maxCapacity)} must be a whole number of at least 1 and at least minCapacity (${r.minCapacity})`);
     errors.require(Number.isInteger(r.targetCapacityPercent) && r.targetCapacityPercent >= 1 && r.targetCapacityPercent <= 100,
         `${path}targetCapacityPercent`, `${show(r.targetCapacityPercent)} is not a whole number from 1 to 100`);
-    errors.require(Number.isInteger(r.rootVolumeGiB) && r.rootVolumeGiB >= 8 && r.rootVolumeGiB <= 16384, `${path}rootVolumeGiB`,
-        `${show(r.rootVolumeGiB)} is not a whole number of GiB from 8 to 16384`);
+    errors.require(Number.isInteger(r.diskSizeGiB) && r.diskSizeGiB >= 8 && r.diskSizeGiB <= 16384, `${path}diskSizeGiB`,
+        `${show(r.diskSizeGiB)} is not a whole number of GiB from 8 to 16384`);
     return r;
 }
 
@@ -72,11 +76,11 @@ export function resolveEc2Capacity(errors: ArgumentErrors, path: string, args: E
  * The public SSM parameter holding the current AMI. Sources: ECS Developer Guide, "Retrieving Amazon
  * ECS-optimized Linux AMI metadata" and "Retrieving Amazon ECS-optimized Bottlerocket AMI metadata".
  */
-export function amiParameter(amiFamily: string, architecture: string): string {
+export function amiParameter(amiFamily: string, cpuArchitecture: CpuArchitecture): string {
     if (amiFamily === "BOTTLEROCKET") {
-        return `/aws/service/bottlerocket/aws-ecs-2/${architecture}/latest/image_id`;
+        return `/aws/service/bottlerocket/aws-ecs-2/${cpuArchitecture}/latest/image_id`;
     }
-    return `/aws/service/ecs/optimized-ami/amazon-linux-2023/${architecture === "arm64" ? "arm64/" : ""}recommended/image_id`;
+    return `/aws/service/ecs/optimized-ami/amazon-linux-2023/${cpuArchitecture === "arm64" ? "arm64/" : ""}recommended/image_id`;
 }
 
 /** User data that joins the instance to `clusterName`: ecs.config for AL2023, TOML settings for Bottlerocket. */
@@ -113,7 +117,7 @@ export function createEc2Capacity(name: string, clusterName: pulumi.Input<string
         securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", description: "AWS APIs and registries",
     }, opts);
     const template = new aws.ec2.LaunchTemplate(`${name}-instances`, {
-        imageId: `resolve:ssm:${amiParameter(c.amiFamily, c.architecture)}`,
+        imageId: `resolve:ssm:${amiParameter(c.amiFamily, c.cpuArchitecture)}`,
         instanceType: c.instanceType,
         iamInstanceProfile: { arn: profile.arn },
         vpcSecurityGroupIds: [sg.id],
@@ -122,15 +126,15 @@ export function createEc2Capacity(name: string, clusterName: pulumi.Input<string
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
         blockDeviceMappings: [{
             deviceName: c.amiFamily === "BOTTLEROCKET" ? "/dev/xvdb" : "/dev/xvda",
-            ebs: { volumeSize: c.rootVolumeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+            ebs: { volumeSize: c.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
         }],
         monitoring: { enabled: true },
         updateDefaultVersion: true,
     }, opts);
     const group = new aws.autoscaling.Group(`${name}-instances`, {
-        vpcZoneIdentifiers: c.subnetIds,
-        minSize: c.minSize,
-        maxSize: c.maxSize,
+        vpcZoneIdentifiers: c.privateSubnetIds,
+        minSize: c.minCapacity,
+        maxSize: c.maxCapacity,
         launchTemplate: { id: template.id, version: "$Latest" },
         // Managed termination protection needs scale-in protection on the group.
         protectFromScaleIn: true,

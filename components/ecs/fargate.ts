@@ -4,9 +4,6 @@ import { ArgumentErrors, show } from "../validation";
 /** The Fargate size table (checklist C4) is shared with the policy pack, so both accept the same sizes. */
 export { FARGATE_SIZES };
 
-/** CPU architectures of `runtimePlatform.cpuArchitecture`. */
-export const CPU_ARCHITECTURES: readonly string[] = ["ARM64", "X86_64"];
-
 /** Describes the memory Fargate allows with `cpu`, e.g. "16384-61440 MiB in steps of 4096". */
 function describeMemory(cpu: number): string {
     const sizes = FARGATE_SIZES[cpu];

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../aws-context";
 import { createServiceRole } from "../iam";
-import { ArgumentErrors, show } from "../validation";
+import { ArgumentErrors, rejectRenamed, show } from "../validation";
 import { CapacityProviderStrategyItem, ON_DEMAND_STRATEGY, ResolvedStrategyItem, resolveStrategy, usesEc2 } from "./capacity";
 import { deploymentConfiguration, DeploymentArgs, ResolvedDeployment, resolveDeployment, shiftsTraffic } from "./deployment";
 import { createServiceScaling, ResolvedScaling, resolveScaling, ScalableTargetRef, ServiceScalingArgs } from "./scaling";
@@ -50,13 +50,13 @@ export interface EcsServiceArgs {
     readonly taskDefinitionArn: pulumi.Input<string>;
     readonly vpcId: pulumi.Input<string>;
     /** Private subnets, one per availability zone (checklist C15); tasks never get a public IP. */
-    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Inbound rules on the service's own security group. @default [] (no inbound) */
     readonly ingress?: IngressArgs[];
     /** More security groups for the tasks (e.g. a shared Service Connect group). @default [] */
     readonly securityGroupIds?: pulumi.Input<string>[];
     /** Tasks to run; with `scaling`, only the first deployment uses it. @default 2 */
-    readonly desiredCount?: number;
+    readonly desiredCapacity?: number;
     /**
      * Capacity providers. "FARGATE", "FARGATE_SPOT" or an EC2 capacity provider name (then tasks are spread
      * over zones and bin-packed on memory, checklist C15). @default [{ capacityProvider: "FARGATE", weight: 1 }]
@@ -77,7 +77,7 @@ export interface EcsServiceArgs {
 }
 
 interface ResolvedServiceArgs {
-    desiredCount: number;
+    desiredCapacity: number;
     strategy: ResolvedStrategyItem[];
     deployment: ResolvedDeployment;
     scaling?: ResolvedScaling;
@@ -85,8 +85,9 @@ interface ResolvedServiceArgs {
 }
 
 export function resolveServiceArgs(args: EcsServiceArgs, errors: ArgumentErrors, path = ""): ResolvedServiceArgs {
-    const desiredCount = args.desiredCount ?? 2;
-    errors.require(Number.isInteger(desiredCount) && desiredCount >= 0, `${path}desiredCount`, `${show(desiredCount)} is not a whole number of at least 0`);
+    rejectRenamed(errors, path, args, { subnetIds: "privateSubnetIds", desiredCount: "desiredCapacity" });
+    const desiredCapacity = args.desiredCapacity ?? 2;
+    errors.require(Number.isInteger(desiredCapacity) && desiredCapacity >= 0, `${path}desiredCapacity`, `${show(desiredCapacity)} is not a whole number of at least 0`);
     const strategy = resolveStrategy(errors, `${path}capacityProviderStrategy`, args.capacityProviderStrategy ?? ON_DEMAND_STRATEGY, undefined);
     const deployment = resolveDeployment(errors, `${path}deployment.`, args.deployment);
     const lb = args.loadBalancer;
@@ -112,7 +113,7 @@ export function resolveServiceArgs(args: EcsServiceArgs, errors: ArgumentErrors,
         errors.require(Number.isInteger(grace) && grace >= 0 && grace <= 2147483647, `${path}healthCheckGracePeriodSeconds`, `${show(grace)} is not a whole number of seconds`);
     }
     const scaling = args.scaling ? resolveScaling(errors, `${path}scaling.`, args.scaling) : undefined;
-    return { desiredCount, strategy, deployment, scaling, healthCheckGracePeriodSeconds: grace };
+    return { desiredCapacity, strategy, deployment, scaling, healthCheckGracePeriodSeconds: grace };
 }
 
 /** The ECS managed policy the infrastructure role needs to shift load balancer traffic (BLUE_GREEN, CANARY, LINEAR). */
@@ -164,11 +165,11 @@ export class EcsService extends pulumi.ComponentResource {
         const service = new aws.ecs.Service(`${name}-service`, {
             cluster: args.clusterArn,
             taskDefinition: args.taskDefinitionArn,
-            desiredCount: a.desiredCount,
+            desiredCount: a.desiredCapacity,
             capacityProviderStrategies: a.strategy,
             platformVersion: usesEc2(a.strategy) ? undefined : "LATEST",
             networkConfiguration: {
-                subnets: args.subnetIds,
+                subnets: args.privateSubnetIds,
                 securityGroups: [sg.id, ...(args.securityGroupIds ?? [])],
                 assignPublicIp: false,
             },

@@ -5,14 +5,15 @@ import { createServiceRole, PolicyStatement, policyJson } from "../iam";
 import { createLogGroup, createLogsKey, LOG_RETENTION_DAYS } from "../logs";
 import { ArgumentErrors, show } from "../validation";
 import { containerDefinition, ContainerSpec, ResolvedContainer, resolveContainers, secretResourceArn } from "./containers";
-import { checkFargateSize, CPU_ARCHITECTURES } from "./fargate";
+import { checkFargateSize } from "./fargate";
+import { checkCpuArchitecture, CpuArchitecture, ecsCpuArchitecture } from "../architecture";
 
 export interface FargateTaskDefinitionArgs {
     /** Task CPU units (256, 512, 1024, 2048, 4096, 8192 or 16384). @default 256 */
     readonly cpu?: number;
     /** Task memory in MiB, valid for `cpu` on Fargate (checklist C4). @default 512 */
     readonly memory?: number;
-    /** "ARM64" (Graviton, checklist C9) or "X86_64". @default "ARM64" */
+    /** "arm64" (Graviton, checklist C9) or "x86_64". @default "arm64" */
     readonly cpuArchitecture?: string;
     /** The containers: the application first, then any sidecars. */
     readonly containers: ContainerSpec[];
@@ -37,7 +38,7 @@ export interface FargateTaskDefinitionArgs {
 export interface ResolvedTaskDefinitionArgs {
     cpu: number;
     memory: number;
-    cpuArchitecture: string;
+    cpuArchitecture: CpuArchitecture;
     containers: ResolvedContainer[];
     logRetentionInDays: number;
     ephemeralStorageGiB?: number;
@@ -52,14 +53,13 @@ export function resolveTaskDefinitionArgs(args: FargateTaskDefinitionArgs, error
     const r: ResolvedTaskDefinitionArgs = {
         cpu: args.cpu ?? 256,
         memory: args.memory ?? 512,
-        cpuArchitecture: args.cpuArchitecture ?? "ARM64",
+        cpuArchitecture: (args.cpuArchitecture ?? "arm64") as CpuArchitecture,
         containers: resolveContainers(errors, `${path}containers`, args.containers ?? [], containerPath),
         logRetentionInDays: args.logRetentionInDays ?? 30,
         ephemeralStorageGiB: args.ephemeralStorageGiB,
     };
     checkFargateSize(errors, path, r.cpu, r.memory);
-    errors.require(CPU_ARCHITECTURES.includes(r.cpuArchitecture), `${path}cpuArchitecture`,
-        `${show(r.cpuArchitecture)} is not a CPU architecture; allowed: ${CPU_ARCHITECTURES.join(", ")}`);
+    checkCpuArchitecture(errors, `${path}cpuArchitecture`, r.cpuArchitecture);
     errors.require(LOG_RETENTION_DAYS.includes(r.logRetentionInDays), `${path}logRetentionInDays`,
         `${show(r.logRetentionInDays)} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
     if (r.ephemeralStorageGiB !== undefined) {
@@ -78,7 +78,7 @@ export function ecrRepositoryArn(image: string, partition: string): string | und
 }
 
 /**
- * A Fargate task definition (checklist C4, C9): a size from the Fargate table, ARM64 by default, awslogs
+ * A Fargate task definition (checklist C4, C9): a size from the Fargate table, arm64 by default, awslogs
  * to its own encrypted log group, a task role for the application and a separate execution role that
  * may pull only its own images, write only its own log group and read exactly the secrets it names.
  */
@@ -139,7 +139,7 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
             networkMode: "awsvpc",
             cpu: String(a.cpu),
             memory: String(a.memory),
-            runtimePlatform: { cpuArchitecture: a.cpuArchitecture, operatingSystemFamily: "LINUX" },
+            runtimePlatform: { cpuArchitecture: ecsCpuArchitecture(a.cpuArchitecture), operatingSystemFamily: "LINUX" },
             executionRoleArn: executionRole.arn,
             taskRoleArn: taskRole.arn,
             containerDefinitions: definitions,

@@ -1,23 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkCpuArchitecture, CPU_ARCHITECTURES, CpuArchitecture } from "../architecture";
 import { LOG_RETENTION_DAYS } from "../logs";
-import { ArgumentErrors, isKnown, show } from "../validation";
+import { ArgumentErrors, isKnown, rejectRenamed, show } from "../validation";
 import { compareVersions, EKS_FEATURE_MINIMUMS, EKS_VERSION_CALENDAR, supportedVersions, supportStatus, today, VersionVerdict } from "./versions";
 
-/** Node operating systems for managed node groups and Karpenter (checklist C14). */
+/** AMI families (node operating systems) for managed node groups and Karpenter (checklist C14). */
 export const NODE_OS = ["BOTTLEROCKET", "AL2023"] as const;
-/** CPU architectures of the managed node groups (checklist C9). */
-export const NODE_ARCHITECTURES = ["arm64", "x86_64"] as const;
 
 /** A managed node group's size and instance types. */
 export interface NodeGroupSpec {
     /** Instance types, all of the group's architecture. @default ["m7g.large", "m6g.large"] for arm64, ["m7i.large", "m6i.large"] for x86_64 */
     readonly instanceTypes?: string[];
-    /** @default 3 (system), 0 (spot) */
-    readonly minSize?: number;
-    /** @default 6 (system), 10 (spot) */
-    readonly maxSize?: number;
-    /** @default minSize */
-    readonly desiredSize?: number;
+    /** Fewest nodes. @default 3 (system), 0 (spot) */
+    readonly minCapacity?: number;
+    /** Most nodes. @default 6 (system), 10 (spot) */
+    readonly maxCapacity?: number;
+    /** Nodes at creation; the Cluster Autoscaler or you change it later. @default minCapacity */
+    readonly desiredCapacity?: number;
     /** Root (AL2023) or data (Bottlerocket) volume size in GiB. @default 50 */
     readonly diskSizeGiB?: number;
 }
@@ -29,8 +28,8 @@ export interface SpotNodeGroupSpec extends NodeGroupSpec {
 
 /** The Karpenter NodePool (or, in Auto Mode, the custom NodePool) the platform creates. */
 export interface NodePoolSpec {
-    /** `kubernetes.io/arch` values. @default ["arm64", "amd64"] */
-    readonly architectures?: string[];
+    /** CPU architectures, "arm64" and/or "x86_64" (the `kubernetes.io/arch` values arm64 and amd64). @default ["arm64", "x86_64"] */
+    readonly cpuArchitectures?: string[];
     /** `karpenter.sh/capacity-type` values. @default ["spot", "on-demand"] */
     readonly capacityTypes?: string[];
     /** Instance categories. @default ["c", "m", "r"] */
@@ -49,12 +48,12 @@ export interface EksPlatformArgs {
     /** VPC of the cluster. */
     readonly vpcId: pulumi.Input<string>;
     /** Private subnets for the control plane ENIs, node groups and Karpenter nodes, one per AZ. */
-    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /**
-     * Availability zone of each subnet, in the same order (for example `RegionalNetwork.availabilityZones`).
+     * Availability zone of each private subnet, in the same order (for example `RegionalNetwork.availabilityZones`).
      * Must name at least 2 distinct zones (checklist C15); 3 recommended.
      */
-    readonly subnetAvailabilityZones: pulumi.Input<string[]>;
+    readonly availabilityZones: pulumi.Input<string[]>;
     /** Physical cluster name. @default the component name */
     readonly clusterName?: string;
     /** Kubernetes version, "1.NN"; must be in support on `supportCheckDate` (checklist V1). @default "1.35" */
@@ -75,10 +74,10 @@ export interface EksPlatformArgs {
     readonly autoMode?: boolean;
     /** Install Karpenter (checklist C12, V2). Not with Auto Mode, which runs its own. @default true unless `autoMode` */
     readonly karpenter?: boolean;
-    /** Node OS, "BOTTLEROCKET" or "AL2023" (checklist C14). @default "BOTTLEROCKET" */
-    readonly nodeOs?: string;
-    /** Architecture of the managed node groups, "arm64" or "x86_64" (checklist C9). @default "arm64" */
-    readonly nodeArchitecture?: string;
+    /** Node OS of node groups and Karpenter nodes, "BOTTLEROCKET" or "AL2023" (checklist C14). @default "BOTTLEROCKET" */
+    readonly amiFamily?: string;
+    /** CPU architecture of the managed node groups, "arm64" or "x86_64" (checklist C9). @default "arm64" */
+    readonly cpuArchitecture?: string;
     /** The on-demand system node group (not with Auto Mode). */
     readonly systemNodeGroup?: NodeGroupSpec;
     /** An optional Spot node group (not with Auto Mode). */
@@ -102,14 +101,14 @@ export interface EksPlatformArgs {
 
 export interface ResolvedNodeGroup {
     instanceTypes: string[];
-    minSize: number;
-    maxSize: number;
-    desiredSize: number;
+    minCapacity: number;
+    maxCapacity: number;
+    desiredCapacity: number;
     diskSizeGiB: number;
 }
 
 export interface ResolvedNodePool {
-    architectures: string[];
+    cpuArchitectures: CpuArchitecture[];
     capacityTypes: string[];
     instanceCategories: string[];
     cpuLimit: number;
@@ -120,7 +119,7 @@ export interface ResolvedNodePool {
 
 export interface ResolvedEksArgs {
     vpcId: pulumi.Input<string>;
-    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     zones: pulumi.Output<string[]>;
     clusterName: string;
     version: string;
@@ -133,8 +132,8 @@ export interface ResolvedEksArgs {
     logRetentionInDays: number;
     autoMode: boolean;
     karpenter: boolean;
-    nodeOs: (typeof NODE_OS)[number];
-    nodeArchitecture: (typeof NODE_ARCHITECTURES)[number];
+    amiFamily: (typeof NODE_OS)[number];
+    cpuArchitecture: CpuArchitecture;
     systemNodeGroup?: ResolvedNodeGroup;
     spotNodeGroup?: ResolvedNodeGroup;
     nodePool: ResolvedNodePool;
@@ -147,26 +146,29 @@ export interface ResolvedEksArgs {
 
 const DEFAULT_INSTANCE_TYPES = { arm64: ["m7g.large", "m6g.large"], x86_64: ["m7i.large", "m6i.large"] };
 
-function nodeGroup(errors: ArgumentErrors, property: string, spec: NodeGroupSpec, arch: "arm64" | "x86_64", minDefault: number, maxDefault: number): ResolvedNodeGroup {
-    const minSize = spec.minSize ?? minDefault;
-    const maxSize = spec.maxSize ?? Math.max(maxDefault, minSize);
-    const desiredSize = spec.desiredSize ?? minSize;
+function nodeGroup(errors: ArgumentErrors, property: string, spec: NodeGroupSpec, arch: CpuArchitecture, minDefault: number, maxDefault: number): ResolvedNodeGroup {
+    rejectRenamed(errors, `${property}.`, spec, { minSize: "minCapacity", maxSize: "maxCapacity", desiredSize: "desiredCapacity" });
+    const minCapacity = spec.minCapacity ?? minDefault;
+    const maxCapacity = spec.maxCapacity ?? Math.max(maxDefault, minCapacity);
+    const desiredCapacity = spec.desiredCapacity ?? minCapacity;
     const diskSizeGiB = spec.diskSizeGiB ?? 50;
-    errors.require(Number.isInteger(minSize) && minSize >= 0, `${property}.minSize`, `${show(minSize)} is not a whole number ≥ 0`);
-    errors.require(Number.isInteger(maxSize) && maxSize >= 1, `${property}.maxSize`, `${show(maxSize)} is not a whole number ≥ 1`);
-    errors.require(minSize <= maxSize, `${property}.minSize`, `${show(minSize)} is above maxSize ${show(maxSize)}; minSize must be ≤ maxSize`);
-    errors.require(desiredSize >= minSize && desiredSize <= maxSize, `${property}.desiredSize`,
-        `${show(desiredSize)} is outside minSize..maxSize (${minSize}..${maxSize})`);
+    errors.require(Number.isInteger(minCapacity) && minCapacity >= 0, `${property}.minCapacity`, `${show(minCapacity)} is not a whole number ≥ 0`);
+    errors.require(Number.isInteger(maxCapacity) && maxCapacity >= 1, `${property}.maxCapacity`, `${show(maxCapacity)} is not a whole number ≥ 1`);
+    errors.require(minCapacity <= maxCapacity, `${property}.minCapacity`,
+        `${show(minCapacity)} is above maxCapacity ${show(maxCapacity)}; minCapacity must be ≤ maxCapacity`);
+    errors.require(desiredCapacity >= minCapacity && desiredCapacity <= maxCapacity, `${property}.desiredCapacity`,
+        `${show(desiredCapacity)} is outside minCapacity..maxCapacity (${minCapacity}..${maxCapacity})`);
     errors.require(Number.isInteger(diskSizeGiB) && diskSizeGiB >= 20 && diskSizeGiB <= 16384, `${property}.diskSizeGiB`,
         `${show(diskSizeGiB)} is not a gp3 size from 20 to 16384 GiB`);
     const instanceTypes = spec.instanceTypes ?? DEFAULT_INSTANCE_TYPES[arch];
     errors.require(instanceTypes.length > 0, `${property}.instanceTypes`, "is empty; give at least one instance type");
-    return { instanceTypes: [...instanceTypes], minSize, maxSize, desiredSize, diskSizeGiB };
+    return { instanceTypes: [...instanceTypes], minCapacity, maxCapacity, desiredCapacity, diskSizeGiB };
 }
 
 function nodePool(errors: ArgumentErrors, spec: NodePoolSpec, autoMode: boolean): ResolvedNodePool {
+    rejectRenamed(errors, "nodePool.", spec, { architectures: "cpuArchitectures" });
     const pool: ResolvedNodePool = {
-        architectures: spec.architectures ?? ["arm64", "amd64"],
+        cpuArchitectures: (spec.cpuArchitectures ?? ["arm64", "x86_64"]) as CpuArchitecture[],
         capacityTypes: spec.capacityTypes ?? ["spot", "on-demand"],
         instanceCategories: spec.instanceCategories ?? ["c", "m", "r"],
         cpuLimit: spec.cpuLimit ?? 1000,
@@ -175,11 +177,10 @@ function nodePool(errors: ArgumentErrors, spec: NodePoolSpec, autoMode: boolean)
         expireAfter: spec.expireAfter ?? (autoMode ? "336h" : "720h"),
         consolidateAfter: spec.consolidateAfter ?? "1m",
     };
-    pool.architectures.forEach((v, i) => errors.require(["arm64", "amd64"].includes(v), `nodePool.architectures[${i}]`,
-        `${show(v)} is not a kubernetes.io/arch value; allowed: arm64, amd64`));
+    pool.cpuArchitectures.forEach((v, i) => checkCpuArchitecture(errors, `nodePool.cpuArchitectures[${i}]`, v));
     pool.capacityTypes.forEach((v, i) => errors.require(["spot", "on-demand"].includes(v), `nodePool.capacityTypes[${i}]`,
         `${show(v)} is not a capacity type; allowed: spot, on-demand`));
-    errors.require(pool.architectures.length > 0, "nodePool.architectures", "is empty; allow arm64, amd64 or both");
+    errors.require(pool.cpuArchitectures.length > 0, "nodePool.cpuArchitectures", `is empty; allow ${CPU_ARCHITECTURES.join(", ")} or both`);
     errors.require(pool.capacityTypes.length > 0, "nodePool.capacityTypes", "is empty; allow spot, on-demand or both");
     errors.require(pool.cpuLimit > 0, "nodePool.cpuLimit", `${show(pool.cpuLimit)} must be above 0`);
     errors.require(pool.memoryLimitGiB > 0, "nodePool.memoryLimitGiB", `${show(pool.memoryLimitGiB)} must be above 0`);
@@ -195,19 +196,22 @@ function nodePool(errors: ArgumentErrors, spec: NodePoolSpec, autoMode: boolean)
 /** Zones must name at least two distinct AZs; checked now when known, at deployment otherwise. */
 function checkZones(errors: ArgumentErrors, zones: string[]): void {
     const distinct = [...new Set(zones)];
-    errors.require(distinct.length >= 2, "subnetAvailabilityZones",
+    errors.require(distinct.length >= 2, "availabilityZones",
         `${show(zones)} spans ${distinct.length} availability zone${distinct.length === 1 ? "" : "s"}; give subnets in at least 2 zones (3 recommended, checklist C15)`);
 }
 
 /** Resolves every default and validates, before any child exists. */
 export function resolveEksArgs(name: string, args: EksPlatformArgs): ResolvedEksArgs {
     const errors = new ArgumentErrors("EksPlatform");
+    rejectRenamed(errors, "", args, {
+        subnetIds: "privateSubnetIds", subnetAvailabilityZones: "availabilityZones", nodeOs: "amiFamily", nodeArchitecture: "cpuArchitecture",
+    });
     const checkDate = args.supportCheckDate ?? today();
     const version = args.kubernetesVersion ?? "1.35";
     const autoMode = args.autoMode ?? false;
     const karpenter = args.karpenter ?? !autoMode;
-    const nodeOs = args.nodeOs ?? "BOTTLEROCKET";
-    const nodeArchitecture = args.nodeArchitecture ?? "arm64";
+    const amiFamily = args.amiFamily ?? "BOTTLEROCKET";
+    const cpuArchitecture = args.cpuArchitecture ?? "arm64";
     const logRetentionInDays = args.logRetentionInDays ?? 90;
     const clusterName = args.clusterName ?? name;
 
@@ -227,27 +231,26 @@ export function resolveEksArgs(name: string, args: EksPlatformArgs): ResolvedEks
         `${show(true)} together with autoMode; Auto Mode has load balancing built in`);
     errors.require(!autoMode || verdict === undefined || compareVersions(version, EKS_FEATURE_MINIMUMS.autoMode) >= 0, "kubernetesVersion",
         `${show(version)} is too old for Auto Mode; it needs ${EKS_FEATURE_MINIMUMS.autoMode} or later`);
-    errors.require((NODE_OS as readonly string[]).includes(nodeOs), "nodeOs", `${show(nodeOs)} is not a node OS; allowed: ${NODE_OS.join(", ")}`);
-    errors.require((NODE_ARCHITECTURES as readonly string[]).includes(nodeArchitecture), "nodeArchitecture",
-        `${show(nodeArchitecture)} is not an architecture; allowed: ${NODE_ARCHITECTURES.join(", ")}`);
+    errors.require((NODE_OS as readonly string[]).includes(amiFamily), "amiFamily", `${show(amiFamily)} is not an AMI family; allowed: ${NODE_OS.join(", ")}`);
+    checkCpuArchitecture(errors, "cpuArchitecture", cpuArchitecture);
     errors.require(LOG_RETENTION_DAYS.includes(logRetentionInDays), "logRetentionInDays",
         `${show(logRetentionInDays)} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
     errors.require(/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(clusterName), "clusterName",
         `${show(clusterName)} is not a cluster name: 1–100 letters, digits, hyphens and underscores, starting with a letter or digit`);
     (args.publicAccessCidrs ?? []).forEach((cidr, i) => errors.require(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr) && cidr !== "0.0.0.0/0",
         `publicAccessCidrs[${i}]`, `${show(cidr)} is not an IPv4 CIDR narrower than 0.0.0.0/0; list the networks that administer the cluster`));
-    if (isKnown(args.subnetAvailabilityZones)) {
-        checkZones(errors, args.subnetAvailabilityZones);
+    if (isKnown(args.availabilityZones)) {
+        checkZones(errors, args.availabilityZones);
     }
 
     // An alias version is "latest" or the OS's GitHub release tag (karpenter.sh v1.15 nodeclasses.md, amiSelectorTerms);
     // the CRD only checks "family@something", so a malformed one would be accepted and no AMI would ever resolve.
     const karpenterAmiVersion = args.karpenterAmiVersion ?? "latest";
-    const amiTag = nodeOs === "AL2023" ? { pattern: /^v\d{8}$/, example: "v20260828" } : { pattern: /^v\d+\.\d+\.\d+$/, example: "v1.51.0" };
+    const amiTag = amiFamily === "AL2023" ? { pattern: /^v\d{8}$/, example: "v20260828" } : { pattern: /^v\d+\.\d+\.\d+$/, example: "v1.51.0" };
     errors.require(karpenterAmiVersion === "latest" || amiTag.pattern.test(karpenterAmiVersion), "karpenterAmiVersion",
-        `${show(karpenterAmiVersion)} is not an AMI version of ${nodeOs}; use "latest" or a release tag such as "${amiTag.example}"`);
+        `${show(karpenterAmiVersion)} is not an AMI version of ${amiFamily}; use "latest" or a release tag such as "${amiTag.example}"`);
 
-    const arch = nodeArchitecture === "x86_64" ? "x86_64" : "arm64";
+    const arch: CpuArchitecture = cpuArchitecture === "x86_64" ? "x86_64" : "arm64";
     const systemNodeGroup = autoMode ? undefined : nodeGroup(errors, "systemNodeGroup", args.systemNodeGroup ?? {}, arch, 3, 6);
     const spotNodeGroup = !autoMode && args.spotNodeGroup?.enabled ? nodeGroup(errors, "spotNodeGroup", args.spotNodeGroup, arch, 0, 10) : undefined;
     const pool = nodePool(errors, args.nodePool ?? {}, autoMode);
@@ -255,9 +258,9 @@ export function resolveEksArgs(name: string, args: EksPlatformArgs): ResolvedEks
 
     return {
         vpcId: args.vpcId,
-        subnetIds: args.subnetIds,
+        privateSubnetIds: args.privateSubnetIds,
         // Known zones were checked above; zones from an Output are checked when they resolve.
-        zones: pulumi.output(args.subnetAvailabilityZones).apply((zones) => {
+        zones: pulumi.output(args.availabilityZones).apply((zones) => {
             const late = new ArgumentErrors(`EksPlatform ${name}`);
             checkZones(late, zones);
             late.throwIfAny();
@@ -274,8 +277,8 @@ export function resolveEksArgs(name: string, args: EksPlatformArgs): ResolvedEks
         logRetentionInDays,
         autoMode,
         karpenter,
-        nodeOs: nodeOs as ResolvedEksArgs["nodeOs"],
-        nodeArchitecture: arch,
+        amiFamily: amiFamily as ResolvedEksArgs["amiFamily"],
+        cpuArchitecture: arch,
         systemNodeGroup,
         spotNodeGroup,
         nodePool: pool,

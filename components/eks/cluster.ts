@@ -84,7 +84,7 @@ export function createCluster(name: string, a: ResolvedEksArgs, ctx: AwsContext,
         version: a.version,
         roleArn: role.arn,
         vpcConfig: {
-            subnetIds: a.subnetIds,
+            subnetIds: a.privateSubnetIds,
             endpointPrivateAccess: true,
             endpointPublicAccess: publicEndpoint,
             publicAccessCidrs: publicEndpoint ? a.publicAccessCidrs : undefined,

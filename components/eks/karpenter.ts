@@ -60,13 +60,13 @@ export function createKarpenter(
         metadata: { name: KARPENTER_NODE_CLASS.name },
         spec: {
             // An alias term must be the only AMI term; the AMI family follows from it (v1.15 nodeclasses.md).
-            amiSelectorTerms: [{ alias: `${a.nodeOs === "BOTTLEROCKET" ? "bottlerocket" : "al2023"}@${a.karpenterAmiVersion}` }],
+            amiSelectorTerms: [{ alias: `${a.amiFamily === "BOTTLEROCKET" ? "bottlerocket" : "al2023"}@${a.karpenterAmiVersion}` }],
             role: nodeRole.name,
-            subnetSelectorTerms: pulumi.output(a.subnetIds).apply((ids) => ids.map((id) => ({ id }))),
+            subnetSelectorTerms: pulumi.output(a.privateSubnetIds).apply((ids) => ids.map((id) => ({ id }))),
             securityGroupSelectorTerms: [{ id: cluster.vpcConfig.clusterSecurityGroupId }],
             // Hop limit 1 keeps pods away from the node role's credentials; they use Pod Identity.
             metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
-            blockDeviceMappings: volumeLayout(a.nodeOs, 50).map((v) => ({
+            blockDeviceMappings: volumeLayout(a.amiFamily, 50).map((v) => ({
                 deviceName: v.deviceName,
                 ebs: { volumeSize: `${v.sizeGiB}Gi`, volumeType: "gp3", encrypted: true, deleteOnTermination: true },
             })),

@@ -73,7 +73,7 @@ export function createNodeGroups(
             // host-network agents are not behind the extra hop). Karpenter's nodes use the same setting.
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
             // `encrypted` and `deleteOnTermination` are strings in the launch template type.
-            blockDeviceMappings: volumeLayout(a.nodeOs, spec.diskSizeGiB).map((v) => ({
+            blockDeviceMappings: volumeLayout(a.amiFamily, spec.diskSizeGiB).map((v) => ({
                 deviceName: v.deviceName,
                 ebs: { volumeSize: v.sizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
             })),
@@ -82,11 +82,11 @@ export function createNodeGroups(
         return new aws.eks.NodeGroup(`${name}-${part}`, {
             clusterName: cluster.name,
             nodeRoleArn: role.arn,
-            subnetIds: a.subnetIds,
-            amiType: amiType(a.nodeOs, a.nodeArchitecture),
+            subnetIds: a.privateSubnetIds,
+            amiType: amiType(a.amiFamily, a.cpuArchitecture),
             capacityType: spot ? "SPOT" : "ON_DEMAND",
             instanceTypes: spec.instanceTypes,
-            scalingConfig: { minSize: spec.minSize, maxSize: spec.maxSize, desiredSize: spec.desiredSize },
+            scalingConfig: { minSize: spec.minCapacity, maxSize: spec.maxCapacity, desiredSize: spec.desiredCapacity },
             updateConfig: { maxUnavailablePercentage: 33 },
             launchTemplate: { id: lt.id, version: lt.latestVersion.apply(String) },
             labels: { "platform.aws-containers/node-group": part },

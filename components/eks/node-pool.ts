@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { kubernetesArch } from "../architecture";
 import { ResolvedNodePool } from "./args";
 import { InCluster } from "./charts";
 
@@ -40,7 +41,7 @@ export function createNodePool(
                 spec: {
                     nodeClassRef: { group: ref.group, kind: ref.kind, name: ref.name },
                     requirements: [
-                        { key: "kubernetes.io/arch", operator: "In", values: pool.architectures },
+                        { key: "kubernetes.io/arch", operator: "In", values: pool.cpuArchitectures.map(kubernetesArch) },
                         { key: "karpenter.sh/capacity-type", operator: "In", values: pool.capacityTypes },
                         { key: `${ref.labelPrefix}/instance-category`, operator: "In", values: pool.instanceCategories },
                         // Generation 6 and later: Graviton2+ and current Intel/AMD families.

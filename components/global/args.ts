@@ -68,7 +68,10 @@ export interface ActiveActiveArgs {
     readonly homeRegion?: string;
     /** Region that receives a release first, the canary wave. @default `homeRegion` */
     readonly canaryRegion?: string;
-    /** Credentials settings for the providers this component creates (one per region, one for us-west-2). */
+    /**
+     * Credentials settings for the providers this component creates (`<name>-<region>` per region, `<name>-global-us-west-2`):
+     * give the same settings as to createRegionalProviders. (A provider in `opts` is refused: it would not be used.)
+     */
     readonly providerSettings?: ProviderSettings;
     /** Microservices run in every region, each on its own network; give this or `loadBalancerArns`. */
     readonly microservices?: RegionalMicroservicesSettings;

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FargateMicroservices } from "../microservices";
 import { networkForRegion } from "../microservices/regional";
 import { RegionalNetwork } from "../network";
-import { createRegionalProviders } from "../regions";
+import { createRegionalProviders, refuseSingleProvider } from "../regions";
 import { createAccelerator } from "./accelerator";
 import { ActiveActiveArgs, GLOBAL_ACCELERATOR_REGION, regionalServices, resolveActiveActiveArgs } from "./args";
 import { createDnsRecords, createHealthChecks, RegionalEndpoint } from "./dns";
@@ -38,6 +38,7 @@ export class ActiveActive extends pulumi.ComponentResource {
 
     constructor(name: string, args: ActiveActiveArgs, opts?: pulumi.ComponentResourceOptions) {
         const a = resolveActiveActiveArgs(args);
+        refuseSingleProvider("ActiveActive", opts);
         super("aws-containers:global:ActiveActive", name, args, opts);
         const parent = this;
         const providers = createRegionalProviders(name, a.regions, args.providerSettings, { parent });

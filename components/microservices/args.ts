@@ -5,20 +5,14 @@ import { ResolvedScaling, resolveScaling } from "../ecs/scaling";
 import { resolveServiceArgs } from "../ecs/service";
 import { ResolvedTaskDefinitionArgs, resolveTaskDefinitionArgs } from "../ecs/task-definition";
 import { LOG_RETENTION_DAYS } from "../logs";
-import { REPOSITORY_NAME_RE } from "../registry";
-import { ArgumentErrors, duplicates, show } from "../validation";
+import { checkImageSource, ImageSource } from "../image";
+import { ArgumentErrors, duplicates, rejectRenamed, show } from "../validation";
 import { CONTAINER_INSIGHTS } from "../ecs/cluster";
 
-/** One microservice: an ECS service on Fargate, behind the ALB or internal only. */
-export interface MicroserviceSpec {
+/** One microservice: an ECS service on Fargate, behind the ALB or internal only. Its image is `repository` + `tag` or `image`. */
+export interface MicroserviceSpec extends ImageSource {
     /** Name: lowercase letters, digits and -, up to 24 characters; also its Service Connect name (`http://<name>:<port>`). */
     readonly name: string;
-    /** ECR repository (registry stack, DESIGN D4), e.g. "shop/orders"; the image URI is derived per region. */
-    readonly repository?: string;
-    /** Tag, or digest "sha256:…", of the image in `repository`. */
-    readonly imageTag?: string;
-    /** A full image URI instead of `repository` (another registry). */
-    readonly image?: pulumi.Input<string>;
     /** Port the application listens on. @default 8080 */
     readonly port?: number;
     /**
@@ -30,10 +24,10 @@ export interface MicroserviceSpec {
     readonly cpu?: number;
     /** Task memory in MiB, valid for `cpu` on Fargate. @default 512 */
     readonly memory?: number;
-    /** "ARM64" or "X86_64". @default "ARM64" */
+    /** "arm64" (Graviton) or "x86_64". @default "arm64" */
     readonly cpuArchitecture?: string;
     /** Tasks at first deployment; scaling takes over after. @default 2 */
-    readonly desiredCount?: number;
+    readonly desiredCapacity?: number;
     readonly environment?: { [name: string]: pulumi.Input<string> };
     /** Environment variables from Secrets Manager or SSM Parameter Store ARNs. */
     readonly secrets?: { [name: string]: pulumi.Input<string> };
@@ -153,13 +147,8 @@ function resolveService(errors: ArgumentErrors, s: MicroserviceSpec, i: number, 
     const p = `services[${i}].`;
     errors.require(typeof s.name === "string" && SERVICE_NAME.test(s.name), `${p}name`,
         `${show(s.name)} is not a service name; use a lowercase letter then up to 23 lowercase letters, digits or -`);
-    errors.require((s.repository === undefined) !== (s.image === undefined), `${p}repository`,
-        "give exactly one of repository (an ECR repository of the registry stack) and image (a full image URI)");
-    if (s.repository !== undefined) {
-        errors.require(REPOSITORY_NAME_RE.test(s.repository), `${p}repository`, `${show(s.repository)} is not an ECR repository name`);
-        errors.require(typeof s.imageTag === "string" && /^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|sha256:[a-f0-9]{64})$/.test(s.imageTag), `${p}imageTag`,
-            `${show(s.imageTag ?? "(unset)")} is not an image tag or sha256 digest; repositories have immutable tags, so name the release`);
-    }
+    rejectRenamed(errors, p, s, { imageTag: "tag", desiredCount: "desiredCapacity" });
+    checkImageSource(errors, p, s);
     const port = s.port ?? 8080;
     errors.require(Number.isInteger(port) && port >= 1 && port <= 65535, `${p}port`, `${show(port)} is not a port from 1 to 65535`);
     const grpc = s.appProtocol === "grpc";
@@ -185,8 +174,8 @@ function resolveService(errors: ArgumentErrors, s: MicroserviceSpec, i: number, 
     }, errors, p, (c) => c === 0 ? `services[${i}]` : `${p}sidecars[${c - 1}]`);
     // The service-level rules (strategy, counts) are the shared block's; alarms and targets are filled in later.
     resolveServiceArgs({
-        clusterArn: "", clusterName: "", taskDefinitionArn: "", vpcId: "", subnetIds: [],
-        desiredCount: s.desiredCount, capacityProviderStrategy: s.capacityProviderStrategy,
+        clusterArn: "", clusterName: "", taskDefinitionArn: "", vpcId: "", privateSubnetIds: [],
+        desiredCapacity: s.desiredCapacity, capacityProviderStrategy: s.capacityProviderStrategy,
     }, errors, p);
     if (internal) {
         errors.require(paths.length === 0 && hosts.length === 0 && s.priority === undefined, `${p}internal`,

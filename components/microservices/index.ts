@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../aws-context";
 import { EcsCluster, EcsService, FargateTaskDefinition, IngressArgs } from "../ecs";
 import { createLogsKey } from "../logs";
-import { imageReference } from "../registry";
+import { imageUri } from "../image";
 import { FargateMicroservicesArgs, mainContainer, resolveMicroservicesSettings } from "./args";
 import { createLoadBalancer } from "./alb";
 import { createRoute } from "./routing";
@@ -55,7 +55,7 @@ export class FargateMicroservices extends pulumi.ComponentResource {
         for (const svc of s.services) {
             const spec = svc.spec;
             const svcName = `${name}-${spec.name}`;
-            const image = spec.image ?? imageReference(ctx, spec.repository!, spec.imageTag!);
+            const image = imageUri(ctx, spec);
             const task = new FargateTaskDefinition(svcName, {
                 cpu: svc.task.cpu,
                 memory: svc.task.memory,
@@ -78,10 +78,10 @@ export class FargateMicroservices extends pulumi.ComponentResource {
                 clusterName: cluster.clusterName,
                 taskDefinitionArn: task.taskDefinitionArn,
                 vpcId: args.vpcId,
-                subnetIds: args.privateSubnetIds,
+                privateSubnetIds: args.privateSubnetIds,
                 ingress,
                 securityGroupIds: [mesh.id],
-                desiredCount: spec.desiredCount,
+                desiredCapacity: spec.desiredCapacity,
                 capacityProviderStrategy: spec.capacityProviderStrategy,
                 loadBalancer: route ? {
                     targetGroupArn: route.targetGroup.arn,

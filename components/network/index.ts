@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../aws-context";
 import { createLogGroup, createLogsKey, LOG_RETENTION_DAYS } from "../logs";
 import { createServiceRole } from "../iam";
-import { ArgumentErrors, show } from "../validation";
+import { ArgumentErrors, rejectRenamed, show } from "../validation";
 import { carve, formatCidr, parseCidr } from "./cidr";
 
 /** NAT strategies: one gateway per AZ (HA), one for the VPC (cheaper, one AZ's failure cuts egress), none. */
@@ -32,8 +32,8 @@ export interface RegionalNetworkArgs {
     readonly interfaceEndpoints?: boolean;
     /** Service suffixes for interface endpoints. @default ["ecr.api","ecr.dkr","logs","sts","secretsmanager","ssm"] */
     readonly interfaceEndpointServices?: string[];
-    /** Flow log retention in days, one of the values CloudWatch Logs accepts. @default 90 */
-    readonly flowLogRetentionInDays?: number;
+    /** Retention of the flow log group in days, one of the values CloudWatch Logs accepts. @default 90 */
+    readonly logRetentionInDays?: number;
     /** Flow log traffic type: "ALL", "ACCEPT" or "REJECT". @default "ALL" */
     readonly flowLogTrafficType?: string;
     /** KMS key for the flow log group. @default a new customer managed key with rotation */
@@ -52,7 +52,7 @@ interface ResolvedNetworkArgs {
     publicSubnetCidrs: string[];
     natGateways: (typeof NAT_STRATEGIES)[number];
     interfaceEndpointServices: string[];
-    flowLogRetentionInDays: number;
+    logRetentionInDays: number;
     flowLogTrafficType: string;
     logsKmsKeyArn?: pulumi.Input<string>;
     privateSubnetTags: { [key: string]: string };
@@ -67,7 +67,8 @@ export function resolveNetworkArgs(args: RegionalNetworkArgs): ResolvedNetworkAr
     const privatePrefix = args.privateSubnetPrefixLength ?? 19;
     const publicPrefix = args.publicSubnetPrefixLength ?? 22;
     const natGateways = args.natGateways ?? "perAz";
-    const retention = args.flowLogRetentionInDays ?? 90;
+    rejectRenamed(errors, "", args, { flowLogRetentionInDays: "logRetentionInDays" });
+    const retention = args.logRetentionInDays ?? 90;
     const trafficType = args.flowLogTrafficType ?? "ALL";
 
     const vpc = parseCidr(cidrBlock);
@@ -83,7 +84,7 @@ export function resolveNetworkArgs(args: RegionalNetworkArgs): ResolvedNetworkAr
         `${show(publicPrefix)} is not a subnet prefix length from 16 to 28`);
     errors.require((NAT_STRATEGIES as readonly string[]).includes(natGateways), "natGateways",
         `${show(natGateways)} is not a NAT strategy; allowed: ${NAT_STRATEGIES.join(", ")}`);
-    errors.require(LOG_RETENTION_DAYS.includes(retention), "flowLogRetentionInDays",
+    errors.require(LOG_RETENTION_DAYS.includes(retention), "logRetentionInDays",
         `${show(retention)} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
     errors.require(["ALL", "ACCEPT", "REJECT"].includes(trafficType), "flowLogTrafficType",
         `${show(trafficType)} is not a flow log traffic type; allowed: ALL, ACCEPT, REJECT`);
@@ -112,7 +113,7 @@ export function resolveNetworkArgs(args: RegionalNetworkArgs): ResolvedNetworkAr
         interfaceEndpointServices: (args.interfaceEndpoints ?? natGateways === "none")
             ? [...(args.interfaceEndpointServices ?? DEFAULT_INTERFACE_ENDPOINTS)]
             : [],
-        flowLogRetentionInDays: retention,
+        logRetentionInDays: retention,
         flowLogTrafficType: trafficType,
         logsKmsKeyArn: args.logsKmsKeyArn,
         privateSubnetTags: args.privateSubnetTags ?? {},
@@ -245,7 +246,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
         }
 
         const kmsKeyArn = a.logsKmsKeyArn ?? createLogsKey(`${name}-logs-key`, ctx, this).arn;
-        const flowLogGroup = createLogGroup(`${name}-flow-logs`, { retentionInDays: a.flowLogRetentionInDays, kmsKeyArn }, this);
+        const flowLogGroup = createLogGroup(`${name}-flow-logs`, { retentionInDays: a.logRetentionInDays, kmsKeyArn }, this);
         const flowLogRole = createServiceRole(`${name}-flow-logs`, {
             service: "vpc-flow-logs.amazonaws.com",
             description: "VPC flow logs delivery to CloudWatch Logs",

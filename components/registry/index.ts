@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../aws-context";
 import { PolicyDocument } from "../iam";
-import { checkRegions, createRegionalProviders, ProviderSettings } from "../regions";
-import { ArgumentErrors, duplicates, show } from "../validation";
+import { checkRegions, createRegionalProviders, ProviderSettings, refuseSingleProvider } from "../regions";
+import { ArgumentErrors, duplicates, rejectRenamed, show } from "../validation";
 import { lifecyclePolicyDocument, LifecycleSettings } from "./lifecycle";
 
 export { lifecyclePolicyDocument, LifecycleSettings } from "./lifecycle";
@@ -34,7 +34,7 @@ export interface ContainerRegistryArgs {
     /** Region that holds the source repositories and the replication configuration. */
     readonly homeRegion: string;
     /** Every region that runs workloads; images are replicated to each one other than `homeRegion`. @default [] */
-    readonly workloadRegions?: string[];
+    readonly regions?: string[];
     /** The repositories. */
     readonly repositories: RepositorySpec[];
     /** Registry scanning: "BASIC" (scan on push) or "ENHANCED" (continuous, through Amazon Inspector). @default "BASIC" */
@@ -48,12 +48,15 @@ export interface ContainerRegistryArgs {
     /** Days after which images with an expiring tag prefix expire. @default 14 */
     readonly expiringTagPrefixDays?: number;
     /** Customer managed KMS key (home region) for the repositories. @default the AWS managed key aws/ecr */
-    readonly kmsKeyArn?: pulumi.Input<string>;
+    readonly repositoryKmsKeyArn?: pulumi.Input<string>;
     /** Cross-account replication destinations. @default [] */
     readonly replicationAccounts?: ReplicationAccount[];
     /** Manage the registry-wide scanning configuration in every region. @default true */
     readonly manageRegistryScanning?: boolean;
-    /** Credentials settings for the regional providers this component creates. */
+    /**
+     * Credentials settings for the providers this component creates, one per region named `<name>-<region>`: give
+     * the same settings as to createRegionalProviders. (A provider in `opts` is refused: it would not be used.)
+     */
     readonly providerSettings?: ProviderSettings;
 }
 
@@ -70,10 +73,11 @@ interface ResolvedRegistryArgs {
 
 export function resolveRegistryArgs(args: ContainerRegistryArgs): ResolvedRegistryArgs {
     const errors = new ArgumentErrors("ContainerRegistry");
+    rejectRenamed(errors, "", args, { workloadRegions: "regions", kmsKeyArn: "repositoryKmsKeyArn" });
     checkRegions(errors, "homeRegion", args.homeRegion ? [args.homeRegion] : []);
-    const workload = args.workloadRegions ?? [];
+    const workload = args.regions ?? [];
     if (workload.length > 0) {
-        checkRegions(errors, "workloadRegions", workload);
+        checkRegions(errors, "regions", workload);
     }
     const repositories = args.repositories ?? [];
     errors.require(repositories.length > 0, "repositories", "is empty; give at least one repository");
@@ -158,11 +162,12 @@ export class ContainerRegistry extends pulumi.ComponentResource {
 
     constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         const a = resolveRegistryArgs(args);
+        refuseSingleProvider("ContainerRegistry", opts);
         super("aws-containers:registry:ContainerRegistry", name, args, opts);
         const providers = createRegionalProviders(name, a.regions, args.providerSettings, { parent: this });
         const home = { parent: this, provider: providers[a.homeRegion] };
         const lifecyclePolicy = lifecyclePolicyDocument(a.lifecycle);
-        const encryption = { encryptionType: "KMS", kmsKey: args.kmsKeyArn };
+        const encryption = { encryptionType: "KMS", kmsKey: args.repositoryKmsKeyArn };
 
         const urls: { [name: string]: pulumi.Output<string> } = {};
         const arns: { [name: string]: pulumi.Output<string> } = {};

@@ -12,7 +12,7 @@ for (const [region, provider] of Object.entries(providers)) {
 
 const registry = new ContainerRegistry("shop-registry", {
     homeRegion: regions[0],
-    workloadRegions: regions,
+    regions,
     repositories: [{ name: "shop/storefront" }, { name: "shop/orders" }],
 });
 export const repositoryUrls = registry.repositoryUrls;
