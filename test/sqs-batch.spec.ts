@@ -384,6 +384,18 @@ describe("sqs-batch stack", () => {
         assert.equal(out["eu-west-1"].stateMachineArn, `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:batch-eu-west-1-pipeline-0000000`);
     });
 
+    it("a full image URI and an x86_64 stage, written the way microservices write them", async () => {
+        const section = JSON.parse(JSON.stringify(SECTION));
+        section.worker = { ...section.worker, repository: undefined, tag: undefined, image: "public.ecr.aws/example/worker:2.0" };
+        section.stages[0].cpuArchitecture = "x86_64";
+        const other = await runStack("sqs-batch", { batch: section });
+        assert.equal(other.error, undefined, String(other.error));
+        const td = (n: string) => other.resources.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition" && r.name === n)!;
+        assert.equal(jsonInput<any[]>(td("batch-us-east-1-worker-task"), "containerDefinitions")[0].image, "public.ecr.aws/example/worker:2.0");
+        assert.deepEqual(td("batch-us-east-1-transcode-task").inputs.runtimePlatform, { cpuArchitecture: "X86_64", operatingSystemFamily: "LINUX" });
+        assert.deepEqual(td("batch-us-east-1-publish-task").inputs.runtimePlatform, { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" });
+    });
+
     describe("bad input: a clear error and nothing registered", () => {
         const attempt = (change: (s: any) => void) => {
             const section = JSON.parse(JSON.stringify(SECTION));
@@ -400,6 +412,17 @@ describe("sqs-batch stack", () => {
         });
         it("minCapacity above maxCapacity", async () => {
             assertInputError(await attempt((s) => { s.worker.minCapacity = 30; }), "worker.minCapacity", "30", "at most maxCapacity");
+        });
+        it("a key of 0.1 names its new name instead of being ignored", async () => {
+            assertInputError(await attempt((s) => { s.worker.minTasks = 1; }), "worker.minTasks", "renamed to minCapacity");
+        });
+        it("both image forms, or a tag without a repository", async () => {
+            assertInputError(await attempt((s) => { s.stages[0].image = "public.ecr.aws/x/y:1"; }), "stages[0].repository", "exactly one of repository");
+            assertInputError(await attempt((s) => { delete s.worker.repository; }), "worker.repository", "exactly one of repository");
+            assertInputError(await attempt((s) => { s.worker.tag = "latest!"; }), "worker.tag", `"latest!"`, "not an image tag");
+        });
+        it("a CPU architecture in another API's spelling", async () => {
+            assertInputError(await attempt((s) => { s.stages[0].cpuArchitecture = "ARM64"; }), "stages[0].cpuArchitecture", `"ARM64"`, "arm64, x86_64");
         });
         it("an empty stage list", async () => {
             assertInputError(await attempt((s) => { s.stages = []; }), "stages", "[]", "at least one pipeline stage");
