@@ -51,9 +51,9 @@ describe("the public API: the package root", () => {
     it("exports every name the README's examples import or construct", () => {
         const examples = readmeExamples();
         assert.ok(examples.length >= 2, "the README has its TypeScript examples");
-        const [first] = examples;
-        const imported = [...first.matchAll(/import \{([^}]+)\} from "aws-containers"/g)].flatMap((m) => m[1].split(",").map((s) => s.trim()));
-        assert.ok(imported.length >= 3, `the first example imports from aws-containers: ${first}`);
+        const importsOf = (code: string) => [...code.matchAll(/import \{([^}]+)\} from "aws-containers"/g)].flatMap((m) => m[1].split(",").map((s) => s.trim()));
+        assert.ok(importsOf(examples[0]).length >= 3, `the first example imports from aws-containers: ${examples[0]}`);
+        const imported = examples.flatMap(importsOf);
         const constructed = examples.flatMap((e) => [...e.matchAll(/new ([A-Z][A-Za-z]+)\(/g)].map((m) => m[1]));
         assert.ok(constructed.includes("FargateMicroservices"), "the README constructs FargateMicroservices");
         for (const name of [...imported, ...constructed]) {
