@@ -2,8 +2,14 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import * as ts from "typescript";
 import * as root from "../components";
-import { ContainerRegistry } from "../components";
+import { ActiveActive, ContainerRegistry } from "../components";
+import { resolveEksArgs } from "../components/eks/args";
+import { resolveClusterArgs } from "../components/ecs/cluster";
+import { resolveMicroservicesSettings } from "../components/microservices";
+import { resolveNetworkArgs } from "../components/network";
+import { ArgumentErrors } from "../components/validation";
 import { assertInputError, REPO_ROOT, runProgram } from "./harness";
 
 const COMPONENTS_DIR = path.join(REPO_ROOT, "components");
@@ -22,6 +28,34 @@ function componentClasses(file: string): [string, Function][] {
     const mod = require(file) as Record<string, unknown>;
     return Object.entries(mod).filter((e): e is [string, Function] =>
         typeof e[1] === "function" && e[1].prototype instanceof pulumi.ComponentResource);
+}
+
+/**
+ * Every name a module exports, types included, read from its syntax (a type-checked program of the
+ * whole package would take most of a minute): explicit export lists, exported declarations, and
+ * `export *` followed into the module it names.
+ */
+function exportedNames(file: string): Set<string> {
+    const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest);
+    const names = new Set<string>();
+    for (const st of source.statements) {
+        if (ts.isExportDeclaration(st)) {
+            if (st.exportClause && ts.isNamedExports(st.exportClause)) {
+                st.exportClause.elements.forEach((e) => names.add(e.name.text));
+            } else if (st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) {
+                const target = path.resolve(path.dirname(file), st.moduleSpecifier.text);
+                const resolved = fs.existsSync(`${target}.ts`) ? `${target}.ts` : path.join(target, "index.ts");
+                exportedNames(resolved).forEach((n) => names.add(n));
+            }
+        } else if (ts.canHaveModifiers(st) && ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {
+            if (ts.isVariableStatement(st)) {
+                st.declarationList.declarations.forEach((d) => ts.isIdentifier(d.name) && names.add(d.name.text));
+            } else if ((st as ts.DeclarationStatement).name) {
+                names.add(((st as ts.DeclarationStatement).name as ts.Identifier).text);
+            }
+        }
+    }
+    return names;
 }
 
 /** The TypeScript blocks of the README, in order. */
@@ -56,8 +90,13 @@ describe("the public API: the package root", () => {
         const imported = examples.flatMap(importsOf);
         const constructed = examples.flatMap((e) => [...e.matchAll(/new ([A-Z][A-Za-z]+)\(/g)].map((m) => m[1]));
         assert.ok(constructed.includes("FargateMicroservices"), "the README constructs FargateMicroservices");
+        const exported = exportedNames(path.join(COMPONENTS_DIR, "index.ts"));
+        assert.ok(exported.has("FargateMicroservicesArgs") && exported.has("MicroserviceSpec"), "types are among the names");
         for (const name of [...imported, ...constructed]) {
-            assert.ok(rootExports[name] !== undefined, `${name} (used in the README) is not exported from the package root`);
+            assert.ok(exported.has(name), `${name} (used in the README) is not exported from the package root`);
+        }
+        for (const name of constructed) {
+            assert.equal(typeof rootExports[name], "function", `${name} is not a constructor at the package root`);
         }
     });
 
@@ -100,8 +139,72 @@ describe("multi-region components never ignore provider settings silently", () =
         }
     });
 
+    it("ActiveActive refuses a provider in opts too", async () => {
+        const run = await runProgram(() => {
+            const provider = new (require("@pulumi/aws").Provider)("aws-us-east-1", { region: "us-east-1" });
+            new ActiveActive("edge", {
+                regions: ["us-east-1", "eu-west-1"],
+                loadBalancerArns: {
+                    "us-east-1": "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/a/1",
+                    "eu-west-1": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/b/2",
+                },
+            }, { provider });
+        });
+        assertInputError(run, "opts.provider", "spans regions", "providerSettings");
+    });
+
     it("an argument of 0.1 is refused with its new name", async () => {
         const run = await runProgram(() => new ContainerRegistry("reg", { ...base, regions: undefined, workloadRegions: ["eu-west-1"] } as never));
         assertInputError(run, "workloadRegions", "renamed to regions");
+    });
+});
+
+describe("0.1 names are refused with their 0.2 name, never ignored", () => {
+    /** The property paths of the InputPropertiesError `resolve` throws, with their reasons. */
+    const errorsOf = (resolve: () => unknown): { [path: string]: string } => {
+        try {
+            resolve();
+        } catch (err) {
+            return Object.fromEntries(((err as { errors?: { propertyPath: string; reason: string }[] }).errors ?? []).map((e) => [e.propertyPath, e.reason]));
+        }
+        assert.fail("no error was raised");
+    };
+    const eks = { vpcId: "vpc-1", privateSubnetIds: ["s-1", "s-2"], availabilityZones: ["us-east-1a", "us-east-1b"], supportCheckDate: "2026-12-01" };
+
+    it("EksPlatform: nodeArchitecture, nodeOs, node group sizes and pool architectures", () => {
+        const errors = errorsOf(() => resolveEksArgs("x", {
+            ...eks, nodeArchitecture: "arm64", nodeOs: "AL2023", systemNodeGroup: { minSize: 3 }, nodePool: { architectures: ["amd64"] },
+        } as never));
+        assert.match(errors.nodeArchitecture, /renamed to cpuArchitecture/);
+        assert.match(errors.nodeOs, /renamed to amiFamily/);
+        assert.match(errors["systemNodeGroup.minSize"], /renamed to minCapacity/);
+        assert.match(errors["nodePool.architectures"], /renamed to cpuArchitectures/);
+    });
+
+    it("EksPlatform: the Kubernetes spelling amd64 is not a CPU architecture", () => {
+        const errors = errorsOf(() => resolveEksArgs("x", { ...eks, nodePool: { cpuArchitectures: ["arm64", "amd64"] } }));
+        assert.match(errors["nodePool.cpuArchitectures[1]"], /"amd64" is not a CPU architecture; allowed: arm64, x86_64/);
+    });
+
+    it("EcsCluster EC2 capacity, FargateMicroservices and RegionalNetwork", () => {
+        const ec2 = errorsOf(() => {
+            const errors = new ArgumentErrors("EcsCluster");
+            resolveClusterArgs({ ec2Capacity: { vpcId: "v", subnetIds: ["s"], minSize: 1, architecture: "arm64" } as never }, errors);
+            errors.throwIfAny();
+        });
+        assert.deepEqual(Object.keys(ec2).sort(), ["ec2Capacity.architecture", "ec2Capacity.minSize", "ec2Capacity.subnetIds"]);
+        const ms = errorsOf(() => resolveMicroservicesSettings({
+            services: [{ name: "api", repository: "shop/api", imageTag: "1.0", internal: true, desiredCount: 1 } as never],
+        }));
+        assert.match(ms["services[0].imageTag"], /renamed to tag/);
+        assert.match(ms["services[0].desiredCount"], /renamed to desiredCapacity/);
+        assert.match(ms["services[0].tag"], /is not an image tag/);
+        const net = errorsOf(() => resolveNetworkArgs({ flowLogRetentionInDays: 30 } as never));
+        assert.match(net.flowLogRetentionInDays, /renamed to logRetentionInDays/);
+    });
+
+    it("an ECS spelling of the architecture is refused where the one spelling is expected", () => {
+        const ms = errorsOf(() => resolveMicroservicesSettings({ services: [{ name: "api", image: "nginx:1", internal: true, cpuArchitecture: "ARM64" }] }));
+        assert.match(ms["services[0].cpuArchitecture"], /"ARM64" is not a CPU architecture; allowed: arm64, x86_64/);
     });
 });
