@@ -12,13 +12,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { PolicyPackConfig } from "./analyzer-types";
+import { PolicySession } from "./analyzer/session";
+import { DEFAULT_POLICY_PACK, ProgramSpec, projectStack, projectStacks, userProgram } from "./engine/program";
+import type * as PackConfig from "./pack/config";
+import type { PolicyPackConfig } from "./pack/types";
 import type * as Plan from "./plan";
-import type * as PolicyConfig from "./policy-config";
-import type * as Report from "./report";
-import { PolicySession } from "./policy-session";
-import { DEFAULT_POLICY_PACK, ProgramSpec, projectStack, projectStacks, userProgram } from "./program";
-import { PlanInputError } from "./stack-config";
+import { PlanInputError } from "./plan-error";
+import type * as JsonReport from "./report/json";
+import type * as Summary from "./report/summary";
+import type * as TextReport from "./report/text";
 
 const USAGE = `usage: npm run plan -- <stack> [options]
        npm run plan -- --all [options]
@@ -109,11 +111,13 @@ async function main(argv: string[]): Promise<number> {
     // configured afresh for each as the engine would.
     const session = PolicySession.launch(args.policyPack, { debug: args.debug });
     const { planProgram } = require("./plan") as typeof Plan;
-    const { exitCode, formatPlan, planJson } = require("./report") as typeof Report;
+    const { exitCode } = require("./report/summary") as typeof Summary;
+    const { formatPlan } = require("./report/text") as typeof TextReport;
+    const { planJson } = require("./report/json") as typeof JsonReport;
     const results: Plan.PlanResult[] = [];
     let status = 0;
     try {
-        const { loadPolicyConfig } = require("./policy-config") as typeof PolicyConfig;
+        const { loadPolicyConfig } = require("./pack/config") as typeof PackConfig;
         const policyConfig: PolicyPackConfig | undefined = args.policyConfig ? loadPolicyConfig(args.policyConfig) : undefined;
         for (const target of plans) {
             try {

@@ -1,16 +1,16 @@
+/**
+ * One plan: a program run in the mock engine (engine/) while the policy pack analyses it (analyzer/,
+ * pack/), joined into what the reports (report/) show.
+ */
 import * as path from "path";
-import type { PolicyPackConfig } from "./analyzer-types";
-import { PlannedResource, PlannedStack } from "./analyzer-requests";
-import { runProgram } from "./mock-engine";
-import { checkPolicyPackDir } from "./policy-process";
-import { PolicySession, Violation } from "./policy-session";
-import { DEFAULT_POLICY_PACK, ProgramSpec, projectStack } from "./program";
-import { PlanInputError } from "./stack-config";
-
-export type { Violation } from "./policy-session";
-export type { PlannedResource } from "./analyzer-requests";
-
-export { DEFAULT_POLICY_PACK } from "./program";
+import type { Violation } from "./analyzer/messages";
+import { PlannedResource, PlannedStack } from "./analyzer/requests";
+import { PolicySession } from "./analyzer/session";
+import { runProgram } from "./engine/mock-engine";
+import { DEFAULT_POLICY_PACK, ProgramSpec, projectStack } from "./engine/program";
+import { checkPolicyPackDir } from "./pack/process";
+import type { PolicyPackConfig } from "./pack/types";
+import { PlanInputError } from "./plan-error";
 
 export interface PlanOptions {
     /** The policy pack folder. @default "policy/" of this project */
@@ -22,7 +22,7 @@ export interface PlanOptions {
     /** Forward the pack's stderr and keep full stack traces. @default false */
     readonly debug?: boolean;
     /**
-     * Run a TypeScript pack compiled to JavaScript (cached, see policy-build.ts) rather than through
+     * Run a TypeScript pack compiled to JavaScript (cached, see pack/build.ts) rather than through
      * ts-node: the same pack, started in a third of the time. @default true
      */
     readonly compilePack?: boolean;

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { loadStackConfig } from "../plan/stack-config";
+import { loadStackConfig } from "../plan/engine/stack-config";
 import { jsonInput, MockRun, RecordedResource, runStack, STACKS_DIR } from "./harness";
 
 // Shared by the two eks-platform stack specs (Karpenter mode and Auto Mode): helpers and the assertions

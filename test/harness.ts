@@ -1,11 +1,11 @@
 import * as assert from "node:assert/strict";
-import { MockRun, RecordedResource, runProgram, RunOptions } from "../plan/mock-engine";
-import { STACKS_DIR } from "../plan/program";
-import { loadStackConfig } from "../plan/stack-config";
+import { MockRun, RecordedResource, runProgram, RunOptions } from "../plan/engine/mock-engine";
+import { STACKS_DIR } from "../plan/engine/program";
+import { loadStackConfig } from "../plan/engine/stack-config";
 
-export { MockRun, RecordedResource, runProgram } from "../plan/mock-engine";
+export { MockRun, RecordedResource, runProgram } from "../plan/engine/mock-engine";
 
-export { REPO_ROOT, STACKS_DIR } from "../plan/program";
+export { REPO_ROOT, STACKS_DIR } from "../plan/engine/program";
 
 /** Runs the project's stack program with `stacks/Pulumi.<stack>.yaml`, plus `overrides` (keys without the project prefix). */
 export async function runStack(stack: string, overrides: { [key: string]: unknown } = {}, options: RunOptions = {}): Promise<MockRun> {

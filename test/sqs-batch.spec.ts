@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { workerPolicy } from "../components/batch";
 import { RUN_TASK_SYNC } from "../components/batch/definition";
 import { FARGATE_SIZES } from "../components/ecs";
-import { loadStackConfig } from "../plan/stack-config";
+import { loadStackConfig } from "../plan/engine/stack-config";
 import { assertInputError, jsonInput, MockRun, RecordedResource, runStack, STACKS_DIR, typeCounts } from "./harness";
 
 const REGIONS = ["us-east-1", "eu-west-1"];

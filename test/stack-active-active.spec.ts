@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { loadStackConfig } from "../plan/stack-config";
+import { loadStackConfig } from "../plan/engine/stack-config";
 import { assertInputError, jsonInput, MockRun, RecordedResource, runStack, STACKS_DIR, typeCounts } from "./harness";
 
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];

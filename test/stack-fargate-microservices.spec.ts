@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { FARGATE_SIZES } from "../components/ecs";
-import { loadStackConfig } from "../plan/stack-config";
+import { loadStackConfig } from "../plan/engine/stack-config";
 import { assertInputError, jsonInput, MockRun, runStack, STACKS_DIR } from "./harness";
 
 const REGIONS = ["eu-west-1", "us-east-1"];

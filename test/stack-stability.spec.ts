@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { loadStackConfig } from "../plan/stack-config";
+import { loadStackConfig } from "../plan/engine/stack-config";
 import { MockRun, runStack, STACKS_DIR } from "./harness";
 
 /**

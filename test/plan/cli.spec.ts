@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as assert from "node:assert/strict";
 import * as os from "os";
 import * as path from "path";
-import { projectStacks, REPO_ROOT } from "../../plan/program";
+import { projectStacks, REPO_ROOT } from "../../plan/engine/program";
 import { BAD_PROGRAM_MANDATORY, FIXTURE_PACK, FIXTURES, PACK } from "./packs";
 
 interface CliRun {

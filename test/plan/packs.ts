@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../../plan/program";
+import { REPO_ROOT } from "../../plan/engine/program";
 
 /** The fixture pack: probes and four mandatory policies, so the plan's protocol can be tested alone. */
 export const FIXTURE_PACK = path.join(REPO_ROOT, "test", "fixtures", "policy-pack");

@@ -72,7 +72,7 @@ describe("policy: README", () => {
 
 describe("CI workflows", () => {
     it("preview and deploy every stack of the project (the registry deploys first, on its own)", async () => {
-        const { listStacks } = await import("../../plan/stack-config");
+        const { listStacks } = await import("../../plan/engine/stack-config");
         const { REPO_ROOT, STACKS_DIR } = await import("../harness");
         const matrix = (file: string) => {
             const m = /stack: \[([^\]]*)\]/.exec(fs.readFileSync(`${REPO_ROOT}/.github/workflows/${file}`, "utf8"));

@@ -2,10 +2,10 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PlanResult, planProgram } from "../../plan/plan";
-import { compilePlanModules, compilePolicyPack, NotCompiled } from "../../plan/policy-build";
-import { REPO_ROOT, userProgram } from "../../plan/program";
-import { BAD_PROGRAM_MANDATORY, FIXTURE_PACK, FIXTURES, PACK } from "./packs";
+import { REPO_ROOT, userProgram } from "../../../plan/engine/program";
+import { compilePlanModules, compilePolicyPack, NotCompiled } from "../../../plan/pack/build";
+import { PlanResult, planProgram } from "../../../plan/plan";
+import { BAD_PROGRAM_MANDATORY, FIXTURE_PACK, FIXTURES, PACK } from "../packs";
 
 /**
  * A copy of the fixture pack outside the repository, as `--policy-pack DIR` may name: its own
@@ -26,7 +26,7 @@ function packOutsideRepo(): string {
 /** What a plan found, without timings: what must not depend on how the pack runs. */
 const outcome = (r: PlanResult) => ({ resources: r.resources, violations: r.violations, policyPack: r.policyPack });
 
-describe("the policy pack compiled to JavaScript (plan/policy-build.ts)", () => {
+describe("the policy pack compiled to JavaScript (plan/pack/build.ts)", () => {
     let dir: string;
     before(() => {
         dir = packOutsideRepo();
@@ -131,23 +131,26 @@ describe("the policy pack compiled to JavaScript (plan/policy-build.ts)", () => 
 });
 
 describe("the analysis worker's modules compiled to JavaScript (compilePlanModules)", () => {
-    const entry = path.join(REPO_ROOT, "plan", "analysis-worker.ts");
+    const entry = path.join(REPO_ROOT, "plan", "analyzer", "worker.ts");
 
     it("compiles the worker and every plan module it imports or requires into the project's cache", () => {
         const worker = compilePlanModules(entry);
-        assert.equal(path.basename(worker), "analysis-worker.js");
+        assert.equal(path.basename(worker), "worker.js");
         assert.ok(worker.startsWith(path.join(REPO_ROOT, "node_modules", ".cache", "aws-containers-plan", "plan-")));
-        const compiled = fs.readdirSync(path.dirname(worker));
-        for (const module of ["analysis-stack.js", "analyzer-client.js", "analyzer-requests.js", "policy-process.js", "plan-error.js", "protobuf-wire.js"]) {
-            assert.ok(compiled.includes(module), `${module} compiled`);
+        // The compiled plan/, in the same folders as the sources.
+        const plan = path.dirname(path.dirname(worker));
+        assert.equal(path.basename(plan), "plan");
+        for (const module of ["analyzer/stack-analysis.js", "analyzer/client.js", "analyzer/grpc-connection.js", "analyzer/requests.js",
+            "pack/process.js", "plan-error.js", "analyzer/protobuf-wire.js"]) {
+            assert.ok(fs.existsSync(path.join(plan, module)), `${module} compiled`);
         }
         // From there its packages resolve as from plan/, and it loads without ts-node.
         assert.equal(typeof (require(worker) as { serve?: unknown }).serve, "function");
-        require(path.join(path.dirname(worker), "analysis-stack.js"));
+        require(path.join(plan, "analyzer", "stack-analysis.js"));
         // It loads nothing of the program's side (mock runtime, config readers and their YAML parser).
-        const loaded = Object.keys(require.cache).filter((f) => f.startsWith(path.dirname(worker))).map((f) => path.basename(f));
-        assert.deepEqual(loaded.filter((m) => ["mock-engine.js", "stack-config.js", "plan.js"].includes(m)), []);
-        assert.ok(loaded.includes("protobuf-wire.js"));
+        const loaded = Object.keys(require.cache).filter((f) => f.startsWith(plan + path.sep)).map((f) => path.relative(plan, f).split(path.sep).join("/"));
+        assert.deepEqual(loaded.filter((m) => ["engine/mock-engine.js", "engine/stack-config.js", "plan.js"].includes(m)), []);
+        assert.ok(loaded.includes("analyzer/protobuf-wire.js"));
     });
 
     it("reuses the output while the sources are unchanged", () => {

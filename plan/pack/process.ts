@@ -1,15 +1,19 @@
+/**
+ * Starting a policy pack's process: checking its folder, deciding how it runs (compiled, build.ts, or
+ * through ts-node) with which node arguments, and waiting for it to serve its Analyzer service.
+ */
 import type { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
-import type * as PolicyBuild from "./policy-build";
-import { PlanInputError } from "./plan-error";
+import { PlanInputError } from "../plan-error";
+import type * as PackBuild from "./build";
 
 /** How to run a policy pack. */
 export interface PackOptions {
     /** Forward the pack's stderr, keep full stack traces, say how the pack runs. @default false */
     readonly debug?: boolean;
-    /** Run a TypeScript pack compiled to JavaScript (policy-build.ts), not through ts-node. @default true */
+    /** Run a TypeScript pack compiled to JavaScript (build.ts), not through ts-node. @default true */
     readonly compile?: boolean;
 }
 
@@ -42,7 +46,7 @@ const PACK_INTERRUPT_BUDGET = "--interrupt-budget=300000";
 
 /**
  * How to start a pack as the Pulumi engine does: `run-policy-pack <engine address> .` in the pack's
- * folder. A TypeScript pack runs compiled to JavaScript (`policy-build.ts`), else, or when that fails,
+ * folder. A TypeScript pack runs compiled to JavaScript (`build.ts`), else, or when that fails,
  * through ts-node in transpile-only mode. Decided on the main thread, where compiling costs nothing
  * to load (ts-node has typescript loaded), so the worker can spawn the pack before anything else.
  */
@@ -113,7 +117,7 @@ function compiledLaunch(dir: string, debug: boolean | undefined): { cwd: string;
     const started = Date.now();
     try {
         // Required here, not at the top: it loads typescript, which the worker thread must not wait for.
-        const { compilePolicyPack } = require("./policy-build") as typeof PolicyBuild;
+        const { compilePolicyPack } = require("./build") as typeof PackBuild;
         const compiled = compilePolicyPack(dir);
         if (debug) {
             process.stderr.write(`[plan] policy pack ${dir}: running it compiled from ${compiled.dir} ` +

@@ -1,4 +1,9 @@
-import type { RecordedResource } from "./mock-engine";
+/**
+ * The requests the Pulumi engine sends an analyzer, built from what the mock engine recorded and
+ * encoded straight to protobuf bytes (protobuf-wire.ts); and the stack's resources as the engine holds
+ * them, default providers included.
+ */
+import type { RecordedResource } from "../engine/mock-engine";
 import { ProtobufWriter } from "./protobuf-wire";
 
 /**

@@ -1,8 +1,13 @@
+/**
+ * The programs the plan runs and where this project keeps them: the project's own stacks, a user's
+ * program folder (loaded against this checkout's packages), and the project's fixed paths.
+ */
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import Module = require("module");
 import * as path from "path";
-import { listStacks, loadStackConfig, PlanInputError, readProjectName } from "./stack-config";
+import { PlanInputError } from "../plan-error";
+import { listStacks, loadStackConfig, readProjectName } from "./stack-config";
 
 /** A Pulumi program with one stack's config: what the plan runs in the mock runtime. */
 export interface ProgramSpec {
@@ -13,11 +18,11 @@ export interface ProgramSpec {
     readonly program: () => unknown;
 }
 
-export const REPO_ROOT = path.resolve(__dirname, "..");
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const STACKS_DIR = path.join(REPO_ROOT, "stacks");
 export const DEFAULT_POLICY_PACK = path.join(REPO_ROOT, "policy");
 /** A pack with no policies: the benchmark plans with it to measure the analyzer protocol's own cost. */
-export const EMPTY_POLICY_PACK = path.join(REPO_ROOT, "plan", "bench-empty-pack");
+export const EMPTY_POLICY_PACK = path.join(REPO_ROOT, "bench", "empty-pack");
 
 /** The project's own stack `stack`: `stacks/` with `stacks/Pulumi.<stack>.yaml`. */
 export function projectStack(stack: string): ProgramSpec {

@@ -1,6 +1,10 @@
+/**
+ * A pack's policy config: read from `--policy-config FILE`, then reconciled with what the pack says of
+ * itself into what `Configure` sends, as the engine does.
+ */
 import * as fs from "fs";
-import { AnalyzerInfo, ENFORCEMENT_LEVELS, EnforcementLevel, PolicyConfigEntry, PolicyPackConfig } from "./analyzer-types";
-import { PlanInputError } from "./plan-error";
+import { PlanInputError } from "../plan-error";
+import { AnalyzerInfo, ENFORCEMENT_LEVELS, EnforcementLevel, PolicyConfigEntry, PolicyPackConfig } from "./types";
 
 /**
  * Policy pack config as `pulumi preview --policy-pack-config FILE` reads it: a JSON object from policy

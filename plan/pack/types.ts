@@ -1,7 +1,7 @@
 /**
- * What the Analyzer service of a policy pack describes and reports, as plain data. Its own module, without
- * the protobuf classes of the client (analyzer-client.ts), so that the main thread can check a policy
- * config against it without loading them.
+ * A policy pack as plain data: how it describes itself in `GetAnalyzerInfo` and how it is configured.
+ * Its own module, without the protobuf classes of the analyzer client (analyzer/client.ts), so that the
+ * main thread can check a policy config against it without loading them.
  */
 
 /** Enforcement levels by their CrossGuard names. */
@@ -32,15 +32,3 @@ export interface PolicyConfigEntry {
     readonly properties?: { [key: string]: unknown };
 }
 export type PolicyPackConfig = { [policy: string]: PolicyConfigEntry };
-
-/** A violation as the pack reports it. */
-export interface Diagnostic {
-    readonly policyName: string;
-    readonly policyPackName: string;
-    readonly policyPackVersion: string;
-    readonly description: string;
-    readonly message: string;
-    readonly enforcementLevel: EnforcementLevel;
-    /** URN the pack attached; empty for most `Analyze` diagnostics. */
-    readonly urn: string;
-}

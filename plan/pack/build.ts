@@ -5,7 +5,7 @@
  *
  * The output is content-addressed: `<pack>/node_modules/.cache/aws-containers-plan/<hash>/` holds the
  * pack's sources transpiled in its own folder layout under `pack/` (with its PulumiPolicy.yaml and a
- * package.json whose `main` is the compiled entry) and `preload.js` (from `pack-preload.ts`). The hash
+ * package.json whose `main` is the compiled entry) and `preload.js` (from `preload.ts`). The hash
  * covers every source file's name and content, package.json, PulumiPolicy.yaml, the compiler options,
  * the typescript version and the preload, so an unchanged pack reuses the output and any edit builds a
  * new one. Inside `<pack>/node_modules`, module resolution walks up to the pack's and the project's
@@ -25,6 +25,8 @@ export interface CompiledPack {
     readonly built: boolean;
 }
 
+/** The plan's own sources: `compilePlanModules` compiles modules of this folder and its sub-folders. */
+const PLAN_DIR = path.join(__dirname, "..");
 /** Bump when the layout of the output changes, so older outputs are never reused. */
 const FORMAT = "1";
 const CACHE = path.join("node_modules", ".cache", "aws-containers-plan");
@@ -53,7 +55,7 @@ export function compilePolicyPack(packDir: string): CompiledPack {
         throw new NotCompiled(`its program ${entry} is not a TypeScript file of the pack`);
     }
     checkImports(dir, sources);
-    const preloadSource = fs.readFileSync(path.join(__dirname, "pack-preload.ts"), "utf8");
+    const preloadSource = fs.readFileSync(path.join(__dirname, "preload.ts"), "utf8");
     const policyYaml = fs.readFileSync(path.join(dir, "PulumiPolicy.yaml"), "utf8");
 
     const hash = contentHash([FORMAT, dir, ts.version, options, PLAN_OPTIONS, preloadSource, pkgText, policyYaml, [...sources]]);
@@ -62,7 +64,7 @@ export function compilePolicyPack(packDir: string): CompiledPack {
         for (const [rel, text] of sources) {
             files.set(path.join("pack", rel.replace(/\.ts$/, ".js")), transpile(text, path.join(dir, rel), options));
         }
-        files.set("preload.js", transpile(preloadSource, path.join(__dirname, "pack-preload.ts"), PLAN_OPTIONS));
+        files.set("preload.js", transpile(preloadSource, path.join(__dirname, "preload.ts"), PLAN_OPTIONS));
         files.set(path.join("pack", "PulumiPolicy.yaml"), policyYaml);
         // @pulumi/policy reads the pack's name and version from here, so everything but `main` stays.
         const pkg = { ...JSON.parse(pkgText), main: entry.replace(/\.ts$/, ".js") };
@@ -82,7 +84,7 @@ export function compilePolicyPack(packDir: string): CompiledPack {
 export function compilePlanModules(entry: string): string {
     const sources = new Map<string, string>();
     const visit = (file: string) => {
-        const rel = path.relative(__dirname, file);
+        const rel = path.relative(PLAN_DIR, file);
         if (sources.has(rel)) {
             return;
         }
@@ -98,10 +100,10 @@ export function compilePlanModules(entry: string): string {
         }
     };
     visit(path.resolve(entry));
-    const hash = contentHash([FORMAT, __dirname, ts.version, PLAN_OPTIONS, [...sources]]);
-    const out = cachedOutput(path.join(__dirname, "..", CACHE), `plan-${hash}`, () => new Map([...sources].map(([rel, text]) =>
-        [path.join("plan", rel.replace(/\.ts$/, ".js")), transpile(text, path.join(__dirname, rel), PLAN_OPTIONS)])));
-    return path.join(out.dir, "plan", path.relative(__dirname, entry).replace(/\.ts$/, ".js"));
+    const hash = contentHash([FORMAT, PLAN_DIR, ts.version, PLAN_OPTIONS, [...sources]]);
+    const out = cachedOutput(path.join(PLAN_DIR, "..", CACHE), `plan-${hash}`, () => new Map([...sources].map(([rel, text]) =>
+        [path.join("plan", rel.replace(/\.ts$/, ".js")), transpile(text, path.join(PLAN_DIR, rel), PLAN_OPTIONS)])));
+    return path.join(out.dir, "plan", path.relative(PLAN_DIR, entry).replace(/\.ts$/, ".js"));
 }
 
 function contentHash(parts: unknown[]): string {

@@ -1,11 +1,11 @@
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { specialResourceSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { durationSeconds, PlannedResource } from "../../plan/analyzer-requests";
+import { durationSeconds, PlannedResource } from "../../../plan/analyzer/requests";
 
 /**
  * The analyzer requests built with the SDK's generated google-protobuf messages, field by field as
- * analyzer.proto defines them: the reference the plan's direct encoder (analyzer-requests.ts) must
+ * analyzer.proto defines them: the reference the plan's direct encoder (plan/analyzer/requests.ts) must
  * match byte for byte.
  */
 export class SdkRequests {

@@ -1,13 +1,14 @@
 import * as assert from "node:assert/strict";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
-import { StackAnalysis } from "../../plan/analysis-stack";
-import { AnalyzerClient, AnalyzerInfo } from "../../plan/analyzer-client";
-import { PlannedResource, PlannedStack } from "../../plan/analyzer-requests";
-import { runProgram } from "../../plan/mock-engine";
-import { projectStack } from "../../plan/program";
+import { AnalyzerClient } from "../../../plan/analyzer/client";
+import { PlannedResource, PlannedStack } from "../../../plan/analyzer/requests";
+import { StackAnalysis } from "../../../plan/analyzer/stack-analysis";
+import { runProgram } from "../../../plan/engine/mock-engine";
+import { projectStack } from "../../../plan/engine/program";
+import type { AnalyzerInfo } from "../../../plan/pack/types";
 import { SdkRequests } from "./sdk-requests";
 
-describe("the AnalyzeStack request, encoded as resources register (plan/analysis-stack.ts)", () => {
+describe("the AnalyzeStack request, encoded as resources register (plan/analyzer/stack-analysis.ts)", () => {
     const spec = projectStack("fargate-microservices");
     let resources: PlannedResource[];
     let stack: PlannedStack;

@@ -1,11 +1,11 @@
 /**
- * `npm run bench [-- --policy-pack DIR] [--runs N]`: plans a synthetic platform (bench-program.ts) of
+ * `npm run bench [-- --policy-pack DIR] [--runs N]`: plans a synthetic platform (program.ts) of
  * growing size (regions × services) and prints, per size, resources, wall time, peak memory, the
  * program's time and the time the policy pack adds. A benchmark to read, not a timed test.
  *
  * Every size runs in fresh processes in three ways: the whole plan as `npm run plan` runs it (the pack
  * starts first and analyses while the program runs), the program alone in the mock runtime, and the
- * plan with a pack that has no policies (bench-empty-pack/). The pack's cost is the difference of the
+ * plan with a pack that has no policies (empty-pack/). The pack's cost is the difference of the
  * plan's and the program's wall times, so it counts everything the pack costs: its start, the
  * competition for cores while both run, and the analysis left when the program ends. The empty pack's
  * difference is the part of that cost that is the analyzer protocol itself (the pack's start, its gRPC
@@ -16,12 +16,12 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import type * as BenchProgram from "./bench-program";
-import type * as MockEngine from "./mock-engine";
-import type * as Plan from "./plan";
-import type * as Report from "./report";
-import { PolicySession } from "./policy-session";
-import { DEFAULT_POLICY_PACK, EMPTY_POLICY_PACK, REPO_ROOT } from "./program";
+import { PolicySession } from "../plan/analyzer/session";
+import type * as MockEngine from "../plan/engine/mock-engine";
+import { DEFAULT_POLICY_PACK, EMPTY_POLICY_PACK, REPO_ROOT } from "../plan/engine/program";
+import type * as Plan from "../plan/plan";
+import type * as Summary from "../plan/report/summary";
+import type * as BenchProgram from "./program";
 
 const SIZES: [regions: number, services: number][] = [[1, 5], [1, 20], [2, 20], [3, 25], [4, 30], [6, 30], [6, 40]];
 /** The issue's targets, printed per size (never asserted in tests). */
@@ -46,7 +46,7 @@ interface Measurement {
 
 /** The synthetic platform, loaded when it runs (its components' load is the program's time). */
 function program(regions: number, services: number): () => unknown {
-    return () => (require("./bench-program") as typeof BenchProgram).syntheticPlatform(regions, services);
+    return () => (require("./program") as typeof BenchProgram).syntheticPlatform(regions, services);
 }
 
 /** One size, one way, in this process: prints the measurement as JSON. */
@@ -54,7 +54,7 @@ async function measure(mode: Mode, regions: number, services: number, policyPack
     const spec = { project: "bench", stack: `r${regions}-s${services}`, config: {}, program: program(regions, services) };
     const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
     if (mode === "program") {
-        const { runProgram } = require("./mock-engine") as typeof MockEngine;
+        const { runProgram } = require("../plan/engine/mock-engine") as typeof MockEngine;
         const started = performance.now();
         const run = await runProgram(spec.program, spec);
         if (run.error !== undefined) {
@@ -67,8 +67,8 @@ async function measure(mode: Mode, regions: number, services: number, policyPack
     // As the CLI does: the pack first, then the plan's modules.
     const session = PolicySession.launch(policyPack);
     try {
-        const { planProgram } = require("./plan") as typeof Plan;
-        const { deployed } = require("./report") as typeof Report;
+        const { planProgram } = require("../plan/plan") as typeof Plan;
+        const { deployed } = require("../plan/report/summary") as typeof Summary;
         const result = await planProgram(spec, { policyPack, session });
         return { resources: deployed(result).length, violations: result.violations.length, wallMs: Math.round(performance.now()),
             programMs: result.timings.programMs, policyMs: result.timings.policyMs, packStartMs: result.timings.policyStartMs,
@@ -166,7 +166,7 @@ function main(): void {
     console.log("program ms: loading the program's modules and running it, without the pack. Wall times run from the");
     console.log("process's start. pack adds: plan wall − alone wall. left after: the policy work once the program ended.");
     console.log(`adds/program: "ok" when the pack adds less than ${MAX_POLICY_SHARE} of the program's time.`);
-    console.log("empty pack adds: the same, planning with a pack that has no policies (plan/bench-empty-pack), and its");
+    console.log("empty pack adds: the same, planning with a pack that has no policies (bench/empty-pack), and its");
     console.log("share of the program's time: the analyzer protocol's own cost, which the pack's policies add to.");
     const { intercept, slope } = fitLine(walls);
     const miss = Math.max(...walls.map(([x, y]) => Math.abs(y - (intercept + slope * x)) / y));

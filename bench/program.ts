@@ -5,7 +5,7 @@
  */
 import { ContainerRegistry, createRegionalProviders, RegionalNetwork } from "../components";
 import { FargateMicroservices, MicroserviceSpec } from "../components/microservices";
-import { MOCK_ACCOUNT_ID } from "./fixtures";
+import { MOCK_ACCOUNT_ID } from "../plan/engine/fixtures";
 
 export const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1", "ap-northeast-1"];
 

@@ -2,8 +2,8 @@ import * as assert from "node:assert/strict";
 import * as grpc from "@grpc/grpc-js";
 import { AnalyzerService } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
-import { AnalyzerClient, GrpcConnection, METHODS } from "../../plan/analyzer-client";
-import { hasField, ProtobufWriter } from "../../plan/protobuf-wire";
+import { AnalyzerClient, METHODS } from "../../../plan/analyzer/client";
+import { GrpcConnection } from "../../../plan/analyzer/grpc-connection";
 
 /** A grpc-js server (the library @pulumi/policy serves with) whose Analyzer answers as the test says. */
 async function serve(handlers: Partial<grpc.UntypedServiceImplementation>): Promise<{ address: string; server: grpc.Server }> {
@@ -31,7 +31,7 @@ function notApplicable(policyName: string): analyzerpb.PolicyNotApplicable {
     return n;
 }
 
-describe("the analyzer client's gRPC over HTTP/2 (plan/analyzer-client.ts)", () => {
+describe("the analyzer client's gRPC over HTTP/2 (plan/analyzer/client.ts, grpc-connection.ts)", () => {
     let address: string;
     let server: grpc.Server;
     const received: Buffer[] = [];
@@ -102,36 +102,5 @@ describe("the analyzer client's gRPC over HTTP/2 (plan/analyzer-client.ts)", () 
         } finally {
             connection.close();
         }
-    });
-});
-
-describe("protobuf wire helpers (plan/protobuf-wire.ts)", () => {
-    it("tells whether a message holds a field, past fields of every wire type", () => {
-        const w = new ProtobufWriter();
-        w.varintField(1, 300);
-        w.doubleField(4, 1.5);
-        w.begin(3);
-        w.stringField(2, "nested field 2 does not count");
-        w.end();
-        w.stringField(5, "x".repeat(300));
-        const bytes = w.finish();
-        assert.deepEqual([1, 2, 3, 4, 5, 6].map((f) => hasField(bytes, f)), [true, false, true, true, true, false]);
-        assert.equal(hasField(Buffer.alloc(0), 1), false);
-    });
-
-    it("rejects what is not a protobuf message", () => {
-        const w = new ProtobufWriter();
-        w.stringField(5, "truncated");
-        const bytes = w.finish();
-        assert.throws(() => hasField(bytes.subarray(0, 4), 6), /runs past the end/);
-        assert.throws(() => hasField(Buffer.from([0x80]), 6), /runs past the end/);
-        assert.throws(() => hasField(Buffer.from([0x0b]), 6), /wire type 3/);
-    });
-
-    it("rejects a sub-message left open and a value that is no varint", () => {
-        const w = new ProtobufWriter();
-        w.begin(1);
-        assert.throws(() => w.finish(), /not ended/);
-        assert.throws(() => new ProtobufWriter().varintField(1, -1), /not an unsigned varint/);
     });
 });

@@ -1,16 +1,15 @@
+/** The main thread's side of the analysis: the worker thread that runs the pack and its client. */
 import * as path from "path";
 import { Worker } from "worker_threads";
-import type { AnalyzerInfo, PolicyPackConfig } from "./analyzer-types";
-import { PlannedResource, StackIdentity } from "./analyzer-requests";
-import type { Violation, WorkerError, WorkerOptions, WorkerReply, WorkerRequest } from "./analysis-worker";
-import type * as PolicyBuild from "./policy-build";
-import { PackOptions, packLaunch } from "./policy-process";
-import { PlanInputError } from "./plan-error";
-
-export type { Violation } from "./analysis-worker";
+import type * as PackBuild from "../pack/build";
+import { PackOptions, packLaunch } from "../pack/process";
+import type { AnalyzerInfo, PolicyPackConfig } from "../pack/types";
+import { PlanInputError } from "../plan-error";
+import type { Violation, WorkerError, WorkerOptions, WorkerReply, WorkerRequest } from "./messages";
+import { PlannedResource, StackIdentity } from "./requests";
 
 /**
- * One running policy pack and its Analyzer client, both in a worker thread (analysis-worker.ts): the
+ * One running policy pack and its Analyzer client, both in a worker thread (worker.ts): the
  * program's promise-heavy work keeps the main thread busy, so requests sent from it would wait for the
  * program to end. From the worker they stream to the pack, which analyses on another core meanwhile.
  * A session can analyze several stacks in turn (`--all`, the tests), configuring the pack for each as
@@ -157,7 +156,7 @@ function fromWorker(e: WorkerError): Error {
 
 /**
  * The worker's bootstrap spawns the pack before the thread loads anything else, so the pack starts
- * while the main thread loads the program's modules; then it loads analysis-worker and hands it the
+ * while the main thread loads the program's modules; then it loads worker.ts and hands it the
  * pack. Preloads of this process (`-r ts-node/register`) are not passed on, for the same reason; V8
  * flags such as `--stack-trace-limit` apply to every thread anyway.
  */
@@ -180,12 +179,12 @@ require(${JSON.stringify(worker.file)}).serve(parentPort, options, pack);`;
  * `compilePlanModules`): through ts-node they would cost the worker ~0.45 s of a core each plan.
  */
 function workerModule(debug: boolean): { file: string; viaTsNode: boolean } {
-    const file = path.join(__dirname, `analysis-worker${path.extname(__filename)}`);
+    const file = path.join(__dirname, `worker${path.extname(__filename)}`);
     if (path.extname(__filename) !== ".ts") {
         return { file, viaTsNode: false };
     }
     try {
-        const { compilePlanModules } = require("./policy-build") as typeof PolicyBuild;
+        const { compilePlanModules } = require("../pack/build") as typeof PackBuild;
         return { file: compilePlanModules(file), viaTsNode: false };
     } catch (err) {
         if (debug) {

@@ -1,3 +1,8 @@
+/**
+ * The mock engine: runs a Pulumi program in the SDK's mock runtime and records every registration
+ * (inputs, options, outputs, provider and region), every invoke, and the stack's outputs, as the Pulumi
+ * engine would see them during a preview. Data sources are answered by fixtures.ts.
+ */
 import * as pulumi from "@pulumi/pulumi";
 import { ALB_ZONE_IDS, INVOKE_FIXTURES, MOCK_ACCOUNT_ID } from "./fixtures";
 
@@ -239,7 +244,7 @@ const mocks: pulumi.runtime.Mocks = {
         current?.invokes.push({ token: args.token, args: args.inputs, region });
         const fixture = INVOKE_FIXTURES[args.token];
         if (!fixture) {
-            throw new Error(`no invoke fixture for ${args.token}; add one in plan/fixtures.ts`);
+            throw new Error(`no invoke fixture for ${args.token}; add one in plan/engine/fixtures.ts`);
         }
         return fixture(args.inputs, region);
     },

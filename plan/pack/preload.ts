@@ -1,6 +1,6 @@
 /**
- * Preloaded (`-r`) into a policy pack that `policy-build.ts` compiled to JavaScript. It runs as plain
- * JavaScript: `policy-build.ts` transpiles this file next to the compiled pack, and no ts-node is loaded.
+ * Preloaded (`-r`) into a policy pack that `build.ts` compiled to JavaScript. It runs as plain
+ * JavaScript: `build.ts` transpiles this file next to the compiled pack, and no ts-node is loaded.
  *
  * It removes two start-up costs that do nothing for a compiled pack (@pulumi/pulumi 3.248):
  * - `cmd/run-policy-pack/run.js` always loads `typescript` and `ts-node` (via `tsutils.js`) and registers

@@ -1,14 +1,15 @@
 /**
- * The analysis of one stack through the pack's Analyzer service, in the worker thread (analysis-worker.ts
+ * The analysis of one stack through the pack's Analyzer service, in the worker thread (worker.ts
  * loads this module once the pack's process is spawned: its gRPC and protobuf modules load meanwhile).
  */
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
-import { AnalyzerClient, AnalyzerInfo, Diagnostic, PolicyPackConfig } from "./analyzer-client";
-import { AnalyzerRequests, PlannedResource, StackIdentity } from "./analyzer-requests";
-import type { Violation } from "./analysis-worker";
-import { reconcilePolicyConfig } from "./policy-config";
+import { reconcilePolicyConfig } from "../pack/config";
+import type { AnalyzerInfo, PolicyPackConfig } from "../pack/types";
+import { AnalyzerClient, Diagnostic } from "./client";
+import type { Violation } from "./messages";
+import { AnalyzerRequests, PlannedResource, StackIdentity } from "./requests";
 
-export { AnalyzerClient } from "./analyzer-client";
+export { AnalyzerClient } from "./client";
 
 /** How many `Analyze` calls are in flight at once: enough to keep the pack busy, few enough to stay fair. */
 const ANALYZE_CONCURRENCY = 64;

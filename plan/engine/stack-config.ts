@@ -1,9 +1,8 @@
+/** A Pulumi project's files as the plan reads them: the project name, its stacks, a stack's config. */
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { PlanInputError } from "./plan-error";
-
-export { PlanInputError } from "./plan-error";
+import { PlanInputError } from "../plan-error";
 
 /** Reads `name:` from a Pulumi.yaml. */
 export function readProjectName(projectDir: string): string {

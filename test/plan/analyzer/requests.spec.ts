@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { AnalyzerRequests, PlannedResource, PlannedStack, WIRE_SIGNATURE } from "../../plan/analyzer-requests";
-import { runProgram } from "../../plan/mock-engine";
-import { projectStack } from "../../plan/program";
+import { AnalyzerRequests, durationSeconds, PlannedResource, PlannedStack, WIRE_SIGNATURE } from "../../../plan/analyzer/requests";
+import { runProgram } from "../../../plan/engine/mock-engine";
+import { projectStack } from "../../../plan/engine/program";
 import { SdkRequests } from "./sdk-requests";
 
 /** A custom resource on an explicit provider, with every option and property shape the wire form has. */
@@ -49,7 +49,7 @@ function bare(): PlannedResource {
     };
 }
 
-describe("analyzer requests, encoded directly (plan/analyzer-requests.ts)", () => {
+describe("analyzer requests, encoded directly (plan/analyzer/requests.ts)", () => {
     const provider = explicitProvider();
     const shapes = everyShape(provider);
     const handmade = [provider, shapes, bare()];
@@ -57,6 +57,10 @@ describe("analyzer requests, encoded directly (plan/analyzer-requests.ts)", () =
 
     it("know the SDK's signatures of special values", () => {
         assert.deepEqual(WIRE_SIGNATURE, { key: specialSigKey, resource: specialResourceSig });
+    });
+
+    it("turns Go duration strings into seconds as the engine does", () => {
+        assert.deepEqual(["20m", "1h30m", "90s", "1.5h", undefined].map(durationSeconds), [1200, 5400, 90, 5400, 0]);
     });
 
     it("encode Analyze of every property shape and option as the SDK's messages do, byte for byte", () => {
