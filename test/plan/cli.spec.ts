@@ -37,7 +37,9 @@ describe(`npm run plan (exit status and messages, pack ${path.relative(REPO_ROOT
     let malformed: CliRun;
     let throwing: CliRun;
     let noPack: CliRun;
-    before(async () => {
+    // Six plans at once, one of them every stack: minutes on a loaded 2-core machine, not a speed check.
+    before(async function () {
+        this.timeout(300_000);
         [bad, all, unknownStack, malformed, throwing, noPack] = await Promise.all([
             plan("--program", path.join(FIXTURES, "bad-program"), "--policy-pack", PACK, "--json", json("bad.json")),
             plan("--all", "--policy-pack", PACK, "--json", json("all.json")),
