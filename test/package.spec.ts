@@ -30,7 +30,9 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
 
 /** Runs `npm pack` in `dir` into `dest` and returns npm's report of the tarball. */
 export function npmPack(dir: string, dest: string): PackResult {
-    const [result] = JSON.parse(run(NPM, ["pack", "--json", "--pack-destination", dest], dir)) as PackResult[];
+    const stdout = run(NPM, ["pack", "--json", "--pack-destination", dest], dir);
+    // Some npm versions print the prepack script's banner on stdout too; the report is the JSON array after it.
+    const [result] = JSON.parse(stdout.slice(stdout.search(/^\[/m))) as PackResult[];
     return result;
 }
 
