@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-/** Account, partition and region as seen by the provider a component inherits (DESIGN D2). */
+/** Account, partition and region as seen by the provider a component inherits (D2 in docs/design.md). */
 export interface AwsContext {
     readonly accountId: pulumi.Output<string>;
     readonly partition: pulumi.Output<string>;

@@ -40,7 +40,7 @@ export function logsKeyPolicy(ctx: AwsContext): pulumi.Output<string> {
     });
 }
 
-/** A customer managed key for log groups: rotated, with a 30-day deletion window (DESIGN D9). */
+/** A customer managed key for log groups: rotated, with a 30-day deletion window (D9 in docs/design.md). */
 export function createLogsKey(name: string, ctx: AwsContext, parent: pulumi.Resource): aws.kms.Key {
     return new aws.kms.Key(name, {
         description: `CloudWatch Logs encryption for ${name}`,
@@ -50,7 +50,7 @@ export function createLogsKey(name: string, ctx: AwsContext, parent: pulumi.Reso
     }, { parent, retainOnDelete: true });
 }
 
-/** A log group encrypted with `kmsKeyArn`, kept when removed from the program (DESIGN D9). */
+/** A log group encrypted with `kmsKeyArn`, kept when removed from the program (D9 in docs/design.md). */
 export function createLogGroup(
     name: string,
     args: { retentionInDays: number; kmsKeyArn: pulumi.Input<string>; namePrefix?: string; logGroupName?: pulumi.Input<string> },

@@ -8,7 +8,7 @@ import { networkPolicies } from "./network";
 import { securityPolicies } from "./security";
 import { stackPolicies } from "./stack";
 
-// Constructing a PolicyPack starts its analyzer gRPC server (DESIGN D7), so nothing but this file does it;
+// Constructing a PolicyPack starts its analyzer gRPC server (D7 in the project's docs/design.md), so nothing but this file does it;
 // tests import the policy arrays from their modules.
 new PolicyPack("aws-containers", {
     policies: [

@@ -57,7 +57,7 @@ const AWS_PROVIDER_TYPES = ["pulumi:providers:aws"];
  * - the regions of workload resources (ECS clusters and services, EKS clusters and node groups, ASGs);
  * - the regions of ECR repository creation templates applied to REPLICATION (they exist to receive replicas);
  * - in a stack without workloads (the registry stack), the regions of its AWS providers, one per workload
- *   region by the project's convention (DESIGN D4);
+ *   region by the project's convention (D4 in its docs/design.md);
  * - `workloadRegions` from the policy config, for regions served by other accounts' stacks.
  */
 export function workloadRegions(resources: readonly Res[], extra: readonly string[]): Set<string> {

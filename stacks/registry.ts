@@ -2,7 +2,7 @@ import { ContainerRegistry, ContainerRegistryArgs } from "../components";
 import { requireSection, StackConfig } from "./config";
 
 /**
- * The registry stack (DESIGN D4): repositories in the home region, replicated to every workload region,
+ * The registry stack (D4 in docs/design.md): repositories in the home region, replicated to every workload region,
  * plus the registry-wide singletons (scanning configuration, replication configuration).
  */
 export function buildRegistry(cfg: StackConfig) {

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { COMMERCIAL_REGIONS, createRegionalProviders } from "../components/regions";
 import { assertInputError, MockRun, runProgram } from "./harness";
 
-describe("regions (DESIGN D2)", () => {
+describe("regions (D2 in docs/design.md)", () => {
     let run: MockRun;
     before(async () => {
         run = await runProgram(() => createRegionalProviders("ms", ["us-east-1", "eu-west-1", "ap-southeast-2"], {

@@ -1,10 +1,12 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import * as components from "../components";
 import { REPO_ROOT } from "./harness";
 
 /**
- * DESIGN D6: the components can be served by the SDK's component provider host (what
+ * D6 (docs/design.md): the components can be served by the SDK's component provider host (what
  * `pulumi package add` runs), which derives a schema from the exported classes' TypeScript source.
  * Every exported component must be in it with its inputs and outputs.
  */
@@ -21,6 +23,20 @@ describe("multi-language schema (D6)", () => {
         const names = exported.map((c) => c.name).sort();
         assert.ok(names.includes("RegionalNetwork") && names.includes("ContainerRegistry"), names.join(", "));
         assert.deepEqual(Object.keys(schema.resources).sort(), names.map((n) => `aws-containers:index:${n}`));
+    });
+
+    it("exports every component class of components/ from the package root, so the schema has them all", () => {
+        const declared = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+            const full = path.join(dir, e.name);
+            if (e.isDirectory()) {
+                return declared(full);
+            }
+            const source = e.name.endsWith(".ts") ? fs.readFileSync(full, "utf8") : "";
+            return [...source.matchAll(/^export class (\w+) extends pulumi\.ComponentResource\b/gm)].map((m) => m[1]);
+        });
+        const classes = declared(path.join(REPO_ROOT, "components")).sort();
+        assert.ok(classes.includes("FargateMicroservices"), classes.join(", "));
+        assert.deepEqual(Object.keys(schema.resources).sort(), classes.map((n) => `aws-containers:index:${n}`));
     });
 
     it("describes RegionalNetwork's inputs and outputs", () => {

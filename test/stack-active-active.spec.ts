@@ -6,7 +6,7 @@ const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
 const ALL = [...REGIONS, "us-west-2"];
 const ACCOUNT = "123456789012";
 
-/** Types that exist once for all regions, or that by nature reference several regions (DESIGN D3). */
+/** Types that exist once for all regions, or that by nature reference several regions (D3 in docs/design.md). */
 const GLOBAL_TYPES = [
     "aws:globalaccelerator/accelerator:Accelerator", "aws:globalaccelerator/listener:Listener",
     "aws:globalaccelerator/endpointGroup:EndpointGroup", "aws:dynamodb/table:Table", "aws:dynamodb/tableReplica:TableReplica",

@@ -13,7 +13,7 @@ export interface ChartPin {
 }
 
 /**
- * Chart versions pinned on purpose (DESIGN D5); bump them deliberately, one at a time.
+ * Chart versions pinned on purpose (D5 in docs/design.md); bump them deliberately, one at a time.
  * Newest releases found on 2026-11-22 (see /notes/eks.md §6–9 for the evidence):
  * - Karpenter 1.15.0 (karpenter.sh v1.15 getting-started: KARPENTER_VERSION="1.15.0"); CRDs from the
  *   separate `karpenter-crd` chart, because Helm installs a chart's crds/ only on first install (karpenter.sh upgrade guide).

@@ -17,7 +17,7 @@ export interface GlobalTableParts {
  * of its own region (a replica's key must be in the replica's region: CloudFormation
  * AWS::DynamoDB::GlobalTable ReplicaSSESpecification). Replicas are separate resources rather than the
  * table's `replicas` list so that adding a region changes no input of the table, and removing one keeps
- * that replica (retainOnDelete) instead of deleting its data in an update (DESIGN D9).
+ * that replica (retainOnDelete) instead of deleting its data in an update (D9 in docs/design.md).
  */
 export function createGlobalTable(name: string, a: ResolvedActiveActive, providers: { [region: string]: aws.Provider },
     ttlAttribute: string | undefined, parent: pulumi.Resource): GlobalTableParts {

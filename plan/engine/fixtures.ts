@@ -120,7 +120,7 @@ export const ALB_ZONE_IDS: { [region: string]: string } = {
 
 function requireRegion(region: string | undefined, call: string): string {
     if (!region) {
-        throw new Error(`${call} was called without a regional provider: pass { parent } or { provider } (DESIGN D2)`);
+        throw new Error(`${call} was called without a regional provider: pass { parent } or { provider } (D2 in docs/design.md)`);
     }
     return region;
 }
