@@ -4,7 +4,6 @@ export { ImageSource } from "./image";
 export { EksPlatform, EksPlatformArgs, EKS_VERSION_CALENDAR, NodeGroupSpec, NodePoolSpec, SpotNodeGroupSpec, supportStatus } from "./eks";
 export { ContainerRegistry, ContainerRegistryArgs, RepositorySpec, ReplicationAccount, repositoryUri } from "./registry";
 export { RegionalNetwork, RegionalNetworkArgs } from "./network";
-export { FargateMicroservices, FargateMicroservicesArgs, MicroserviceSpec } from "./microservices";
 export { COMMERCIAL_REGIONS, ProviderSettings, createRegionalProviders } from "./regions";
 export * from "./ecs";
 export { FargateMicroservices, FargateMicroservicesArgs, MicroserviceSpec, MicroservicesSettings, RegionalMicroservicesSettings, SharedMicroservicesSettings } from "./microservices";
