@@ -5,3 +5,4 @@ export { COMMERCIAL_REGIONS, ProviderSettings, createRegionalProviders } from ".
 export * from "./ecs";
 export { PipelineStageArgs, QueueBatch, QueueBatchArgs, QueueWorkerArgs } from "./batch";
 export { ActiveActive, ActiveActiveArgs, AcceleratorArgs, DnsArgs, GlobalTableArgs, RegionHealthCheckArgs, TableKeyArgs } from "./global";
+export { EcrPull, EcrPullArgs, EcrPullCredentials, EcrPullRegistry } from "./ecr-pull";
