@@ -1,45 +1,28 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EcrPull, EcrPullArgs } from "../components";
-import { checkKeys } from "../components/ecr-pull/args";
 import { createRegionalProviders } from "../components/regions";
-import { ArgumentErrors, show } from "../components/validation";
+import { ArgumentErrors } from "../components/validation";
 import { requireSection, StackConfig } from "./config";
-
-/** Where the cluster is: a kubeconfig from the secret `aws-containers:kubeconfig`, else the ambient one (KUBECONFIG, ~/.kube/config). */
-export interface ClusterSection {
-    /** Context of the kubeconfig to use. @default its current-context */
-    readonly context?: string;
-}
-
-/** The `aws-containers:ecr-pull` section. */
-export interface EcrPullSection {
-    readonly cluster?: ClusterSection;
-    readonly pull: EcrPullArgs;
-}
 
 /**
  * The ecr-pull architecture: ECR pulls for a Kubernetes cluster outside EKS (K3s, kubeadm, on premises). The
- * cluster is reached through an explicit Kubernetes provider; IAM (and IAM Roles Anywhere, which is regional)
- * goes through the provider of the home region.
+ * `aws-containers:ecr-pull` section holds EcrPull's arguments; the cluster's kubeconfig is the secret
+ * `aws-containers:kubeconfig` (never in the section, so it is never in plain text), else the ambient one
+ * (KUBECONFIG, ~/.kube/config). IAM, and IAM Roles Anywhere, which is regional, go through the home region's provider.
  */
 export function buildEcrPull(cfg: StackConfig) {
-    const section = requireSection<EcrPullSection>(cfg, "ecr-pull");
+    const section = requireSection<Omit<EcrPullArgs, "kubeconfig">>(cfg, "ecr-pull");
     const errors = new ArgumentErrors(`stack ${pulumi.getStack()} config`);
-    checkKeys(errors, "aws-containers:ecr-pull", section, ["cluster", "pull"]);
-    checkKeys(errors, "aws-containers:ecr-pull.cluster", section.cluster, ["context"]);
-    errors.require(section.pull !== undefined && typeof section.pull === "object", "aws-containers:ecr-pull.pull",
-        `${show(section.pull ?? "(unset)")} is not a map of EcrPull arguments`);
+    errors.require(!("kubeconfig" in section), "aws-containers:ecr-pull.kubeconfig",
+        "does not belong in the section, in plain text; set the secret aws-containers:kubeconfig instead");
     errors.throwIfAny();
     const aws = createRegionalProviders("aws", [cfg.homeRegion], cfg.providers)[cfg.homeRegion];
-    // A secret in the stack's config (pulumi config set --secret), so the kubeconfig never appears in plain text.
-    const kubeconfig = cfg.config.getSecret("kubeconfig");
-    const cluster = new k8s.Provider("cluster", {
-        kubeconfig,
-        context: section.cluster?.context,
-        enableServerSideApply: true,
-    });
-    const pull = new EcrPull("ecr-pull", section.pull, { providers: [aws, cluster] });
+    const pull = new EcrPull("ecr-pull", {
+        ...section,
+        kubeconfig: cfg.config.getSecret("kubeconfig"),
+        // Always the component's own provider, so no object of it lands on a default provider by accident.
+        kubeContext: section.kubeContext ?? "default",
+    }, { provider: aws });
     return {
         namespace: pull.namespace,
         secretName: pull.secretName,

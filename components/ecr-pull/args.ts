@@ -3,6 +3,7 @@
  * included) before the component creates any child, and each error names the argument, the value and what
  * is allowed.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { COMMERCIAL_REGIONS } from "../regions";
 import { REPOSITORY_NAME_RE } from "../registry";
 import { ArgumentErrors, duplicates, show } from "../validation";
@@ -44,6 +45,14 @@ export interface EcrPullCredentials {
 }
 
 export interface EcrPullArgs {
+    /**
+     * Kubeconfig of the cluster (contents, not a path; pass it as a secret). With this or `kubeContext` the
+     * component makes its own Kubernetes provider; without either it uses the one it inherits (opts.providers),
+     * else the ambient kubeconfig (KUBECONFIG, ~/.kube/config).
+     */
+    readonly kubeconfig?: pulumi.Input<string>;
+    /** Context of that kubeconfig to use. @default its current-context */
+    readonly kubeContext?: string;
     /** The registries to pull from: several accounts and regions. */
     readonly registries: EcrPullRegistry[];
     /** Namespaces that get the pull Secret and an `ecr-pull` ServiceAccount. Give this or `namespaceSelector`. */
@@ -104,11 +113,14 @@ export interface ResolvedEcrPullArgs {
     /** The cron schedule "0 \*\/N * * *" for an interval of N hours, in UTC. */
     readonly schedule: string;
     readonly credentials: EcrPullCredentials & { readonly source: CredentialSource };
+    readonly kubeContext?: string;
+    /** Whether the component makes its own Kubernetes provider (kubeconfig or kubeContext given). */
+    readonly ownProvider: boolean;
     readonly awsCliImage: string;
     readonly kubectlImage: string;
 }
 
-const ARG_KEYS = ["registries", "namespaces", "namespaceSelector", "createNamespaces", "namespace", "secretName",
+const ARG_KEYS = ["kubeconfig", "kubeContext", "registries", "namespaces", "namespaceSelector", "createNamespaces", "namespace", "secretName",
     "refreshIntervalHours", "credentials", "awsCliImage", "kubectlImage"];
 const REGISTRY_KEYS = ["accountId", "region", "repositories", "assumeRoleArn"];
 const CREDENTIAL_KEYS = ["source", "nodeRoleName", "certificateBundlePem", "acmPcaArn", "certificateCommonName", "certificateSecretName"];
@@ -212,6 +224,9 @@ export function resolveEcrPullArgs(args: EcrPullArgs): ResolvedEcrPullArgs {
     errors.require(args.createNamespaces === undefined || selector === undefined, "createNamespaces",
         "applies to the listed namespaces only; with namespaceSelector the namespaces already exist");
 
+    if (args.kubeContext !== undefined) {
+        errors.require(typeof args.kubeContext === "string" && args.kubeContext.length > 0, "kubeContext", `${show(args.kubeContext)} is not a context name`);
+    }
     const namespace = args.namespace ?? "ecr-pull";
     errors.require(DNS_LABEL_RE.test(namespace) && namespace.length <= 63, "namespace", `${show(namespace)} is not a namespace name (a DNS label)`);
     errors.require(!namespaces.includes(namespace), "namespace",
@@ -271,6 +286,8 @@ export function resolveEcrPullArgs(args: EcrPullArgs): ResolvedEcrPullArgs {
         refreshIntervalHours: interval,
         schedule: `0 */${interval} * * *`,
         credentials: { ...credentials, source },
+        kubeContext: args.kubeContext,
+        ownProvider: args.kubeconfig !== undefined || args.kubeContext !== undefined,
         awsCliImage,
         kubectlImage,
     };

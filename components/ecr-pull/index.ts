@@ -1,3 +1,4 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../aws-context";
 import { EcrPullArgs, PULL_SERVICE_ACCOUNT, resolveEcrPullArgs } from "./args";
@@ -61,7 +62,11 @@ export class EcrPull extends pulumi.ComponentResource {
                 ? rolesAnywhereConfig(identity.trustAnchor.arn, identity.profile.arn, identity.role.arn, ctx.region) : undefined,
         };
         const awsReady = [policy, ...[identity.role, identity.instanceProfile, identity.profile, identity.accessKey].filter((r): r is NonNullable<typeof r> => r !== undefined)];
-        createRefresher(name, a, creds, this, awsReady);
+        // Its own provider when told which cluster (a secret kubeconfig, as the stacks pass it); else the inherited one.
+        const provider = a.ownProvider
+            ? new k8s.Provider(`${name}-cluster`, { kubeconfig: args.kubeconfig, context: a.kubeContext, enableServerSideApply: true }, { parent: this })
+            : undefined;
+        createRefresher(name, a, creds, { parent: this, provider }, awsReady);
 
         const node = nodeConfig(a.registries);
         this.namespace = pulumi.output(a.namespace);

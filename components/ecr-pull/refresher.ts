@@ -28,28 +28,34 @@ export interface PodCredentials {
     readonly awsConfig?: pulumi.Input<string>;
 }
 
+/** Where the Kubernetes objects go: children of the component, on its own Kubernetes provider when it made one. */
+export interface InCluster {
+    readonly parent: pulumi.Resource;
+    readonly provider?: k8s.Provider;
+}
+
 export interface Refresher {
     readonly cronJob: k8s.batch.v1.CronJob;
     readonly initialJob: k8s.batch.v1.Job;
     readonly pullServiceAccounts: k8s.core.v1.ServiceAccount[];
 }
 
-export function createRefresher(name: string, a: ResolvedEcrPullArgs, creds: PodCredentials, parent: pulumi.Resource,
+export function createRefresher(name: string, a: ResolvedEcrPullArgs, creds: PodCredentials, at: InCluster,
     awsDependsOn: pulumi.Resource[]): Refresher {
-    const opts = { parent };
+    const opts = { ...at };
     const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: a.namespace, labels: LABELS } }, opts);
-    const inNs = { parent, dependsOn: [ns] };
+    const inNs = { ...at, dependsOn: [ns] };
     const sa = new k8s.core.v1.ServiceAccount(`${name}-refresher`, {
         metadata: { name: REFRESHER_SERVICE_ACCOUNT, namespace: a.namespace, labels: LABELS },
     }, inNs);
-    const rbac = createRbac(name, a, parent, ns);
+    const rbac = createRbac(name, a, at, ns);
     // The last-resort source: the key's secret is a secret output, and Secret data is secret in state too.
     const keySecret = creds.accessKey && new k8s.core.v1.Secret(`${name}-aws-credentials`, {
         metadata: { name: AWS_CREDENTIALS_SECRET, namespace: a.namespace, labels: LABELS },
         type: "Opaque",
         stringData: { AWS_ACCESS_KEY_ID: creds.accessKey.id, AWS_SECRET_ACCESS_KEY: creds.accessKey.secret },
     }, inNs);
-    const pullServiceAccounts = createPullServiceAccounts(name, a, parent);
+    const pullServiceAccounts = createPullServiceAccounts(name, a, at);
 
     const files: { [key: string]: pulumi.Input<string> } = {
         "token.sh": TOKEN_SCRIPT,
@@ -90,7 +96,7 @@ export function createRefresher(name: string, a: ResolvedEcrPullArgs, creds: Pod
             failedJobsHistoryLimit: 5,
             jobTemplate: { metadata: { labels: LABELS }, spec: jobSpec },
         },
-    }, { parent, dependsOn: ready });
+    }, { ...at, dependsOn: ready });
     // Auto-named, so a changed registry list replaces it with a new Job that runs at once (create before delete).
     const initialJob = new k8s.batch.v1.Job(`${name}-initial`, {
         metadata: {
@@ -99,7 +105,7 @@ export function createRefresher(name: string, a: ResolvedEcrPullArgs, creds: Pod
             annotations: { ...annotations, "pulumi.com/replaceUnready": "true" },
         },
         spec: jobSpec,
-    }, { parent, dependsOn: [...ready, ...awsDependsOn], customTimeouts: { create: "10m", update: "10m" } });
+    }, { ...at, dependsOn: [...ready, ...awsDependsOn], customTimeouts: { create: "10m", update: "10m" } });
     return { cronJob, initialJob, pullServiceAccounts };
 }
 
@@ -108,7 +114,7 @@ export function createRefresher(name: string, a: ResolvedEcrPullArgs, creds: Pod
  * known in advance) that adds `list` on namespaces. Either way only get, create and patch of the one Secret
  * name: the refresher applies server-side, so even a create is a PATCH that carries the name.
  */
-function createRbac(name: string, a: ResolvedEcrPullArgs, parent: pulumi.Resource, ns: k8s.core.v1.Namespace): pulumi.Resource[] {
+function createRbac(name: string, a: ResolvedEcrPullArgs, at: InCluster, ns: k8s.core.v1.Namespace): pulumi.Resource[] {
     const secretRule = { apiGroups: [""], resources: ["secrets"], resourceNames: [a.secretName], verbs: ["get", "create", "patch"] };
     const subjects = [{ kind: "ServiceAccount", name: REFRESHER_SERVICE_ACCOUNT, namespace: a.namespace }];
     const roleName = `${a.namespace}-refresher`;
@@ -116,25 +122,25 @@ function createRbac(name: string, a: ResolvedEcrPullArgs, parent: pulumi.Resourc
         const role = new k8s.rbac.v1.ClusterRole(`${name}-clusterrole`, {
             metadata: { name: roleName, labels: LABELS },
             rules: [secretRule, { apiGroups: [""], resources: ["namespaces"], verbs: ["list"] }],
-        }, { parent });
+        }, { ...at });
         const binding = new k8s.rbac.v1.ClusterRoleBinding(`${name}-clusterrolebinding`, {
             metadata: { name: roleName, labels: LABELS },
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: roleName },
             subjects,
-        }, { parent, dependsOn: [role, ns] });
+        }, { ...at, dependsOn: [role, ns] });
         return [role, binding];
     }
     return a.namespaces.flatMap((target) => {
-        const dependsOn = a.createNamespaces ? [targetNamespace(name, target, parent)] : [];
+        const dependsOn = a.createNamespaces ? [targetNamespace(name, target, at)] : [];
         const role = new k8s.rbac.v1.Role(`${name}-${target}-role`, {
             metadata: { name: roleName, namespace: target, labels: LABELS },
             rules: [secretRule],
-        }, { parent, dependsOn });
+        }, { ...at, dependsOn });
         const binding = new k8s.rbac.v1.RoleBinding(`${name}-${target}-rolebinding`, {
             metadata: { name: roleName, namespace: target, labels: LABELS },
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleName },
             subjects,
-        }, { parent, dependsOn: [role, ns] });
+        }, { ...at, dependsOn: [role, ns] });
         return [role, binding];
     });
 }
@@ -142,12 +148,12 @@ function createRbac(name: string, a: ResolvedEcrPullArgs, parent: pulumi.Resourc
 const targetNamespaces = new WeakMap<pulumi.Resource, Map<string, k8s.core.v1.Namespace>>();
 
 /** The target namespace `target`, created once per component when `createNamespaces` is set. */
-function targetNamespace(name: string, target: string, parent: pulumi.Resource): k8s.core.v1.Namespace {
-    const known = targetNamespaces.get(parent) ?? new Map<string, k8s.core.v1.Namespace>();
-    targetNamespaces.set(parent, known);
+function targetNamespace(name: string, target: string, at: InCluster): k8s.core.v1.Namespace {
+    const known = targetNamespaces.get(at.parent) ?? new Map<string, k8s.core.v1.Namespace>();
+    targetNamespaces.set(at.parent, known);
     let ns = known.get(target);
     if (!ns) {
-        ns = new k8s.core.v1.Namespace(`${name}-${target}-namespace`, { metadata: { name: target } }, { parent, retainOnDelete: true });
+        ns = new k8s.core.v1.Namespace(`${name}-${target}-namespace`, { metadata: { name: target } }, { ...at, retainOnDelete: true });
         known.set(target, ns);
     }
     return ns;
@@ -158,13 +164,13 @@ function targetNamespace(name: string, target: string, parent: pulumi.Resource):
  * that names it pulls with the refreshed token (Kubernetes "Add ImagePullSecrets to a service account").
  * Namespaces found by a selector are not known here; their owners add the ServiceAccount (see the README).
  */
-function createPullServiceAccounts(name: string, a: ResolvedEcrPullArgs, parent: pulumi.Resource): k8s.core.v1.ServiceAccount[] {
+function createPullServiceAccounts(name: string, a: ResolvedEcrPullArgs, at: InCluster): k8s.core.v1.ServiceAccount[] {
     return a.namespaces.map((target) => new k8s.core.v1.ServiceAccount(`${name}-${target}-sa`, {
         metadata: { name: PULL_SERVICE_ACCOUNT, namespace: target, labels: LABELS },
         imagePullSecrets: [{ name: a.secretName }],
         // Workloads that only need to pull do not need an API token.
         automountServiceAccountToken: false,
-    }, { parent, dependsOn: a.createNamespaces ? [targetNamespace(name, target, parent)] : [] }));
+    }, { ...at, dependsOn: a.createNamespaces ? [targetNamespace(name, target, at)] : [] }));
 }
 
 /** The pod of one refresh: `token` (init, AWS CLI) then `apply` (kubectl), sharing a memory-backed volume. */
