@@ -7,6 +7,10 @@ import { arr, get, isUnknown, obj, str, Value } from "./lib/values";
  * Secret for ECR is only good while something rewrites it in time. A refresher is a CronJob that says what it
  * refreshes with the annotations below (the aws-containers EcrPull component sets them), or that runs
  * `aws ecr get-login-password`.
+ *
+ * The schedule reader below is small on purpose: the pack needs only the longest gap of a standard 5-field
+ * schedule (and the macros Kubernetes accepts), and a cron library would be the pack's first dependency
+ * beyond @pulumi/policy.
  */
 
 export const CRONJOB_TYPE = "kubernetes:batch/v1:CronJob";
