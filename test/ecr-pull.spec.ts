@@ -286,7 +286,7 @@ describe("EcrPull: credential options", () => {
         const pod = ofKind(run, "CronJob")[0].inputs.spec.jobTemplate.spec.template.spec;
         assert.equal(pod.initContainers[0].image, SIGNING_IMAGE);
         assert.deepEqual(pod.initContainers[0].env.find((e: any) => e.name === "AWS_CONFIG_FILE"), { name: "AWS_CONFIG_FILE", value: "/etc/ecr-pull/aws-config" });
-        assert.deepEqual(pod.volumes.find((v: any) => v.name === "certificate").secret, { secretName: "refresher-cert", defaultMode: 0o400 });
+        assert.deepEqual(pod.volumes.find((v: any) => v.name === "certificate").secret, { secretName: "refresher-cert", defaultMode: 0o440 });
         assert.deepEqual([...run.ofType("aws:iam/accessKey:AccessKey"), ...run.ofType("aws:iam/instanceProfile:InstanceProfile")], []);
         assert.deepEqual(kubernetesObjects(run).flatMap(k8sSchemaErrors), []);
     });

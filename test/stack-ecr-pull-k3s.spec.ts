@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { loadStackConfig } from "../plan/stack-config";
 import { MockRun, runStack, STACKS_DIR } from "./harness";
+import { k8sSchemaErrors } from "./k8s-schema";
 
 const section = () => JSON.parse(loadStackConfig(STACKS_DIR, "ecr-pull-k3s", "aws-containers")["aws-containers:ecr-pull"]);
 
@@ -29,6 +30,12 @@ describe("ecr-pull-k3s stack", () => {
             ["batch/ecr-pull", "ecr-pull/ecr-pull-refresher", "shop/ecr-pull"]);
         assert.equal(run.outputs!.instanceProfileName, "ecr-pull-node-0000000");
         assert.ok(run.workload.filter((r) => r.type.startsWith("aws:")).every((r) => r.region === "us-east-1"));
+    });
+
+    it("plans only Kubernetes objects that are valid against the Kubernetes OpenAPI schema", () => {
+        const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
+        assert.equal(objects.length, 13);
+        assert.deepEqual(objects.flatMap(k8sSchemaErrors), []);
     });
 
     it("takes the kubeconfig from the secret aws-containers:kubeconfig, kept secret", async () => {

@@ -197,7 +197,8 @@ function podTemplate(a: ResolvedEcrPullArgs, creds: PodCredentials): k8s.types.i
     if (creds.awsConfig !== undefined) {
         tokenEnv.push({ name: "AWS_CONFIG_FILE", value: "/etc/ecr-pull/aws-config" });
         tokenMounts.push({ name: "certificate", mountPath: CERT_DIR, readOnly: true });
-        volumes.push({ name: "certificate", secret: { secretName: a.credentials.certificateSecretName!, defaultMode: 0o400 } });
+        // Group-readable: the pod's fsGroup (65532) owns the files, the user reads them through it.
+        volumes.push({ name: "certificate", secret: { secretName: a.credentials.certificateSecretName!, defaultMode: 0o440 } });
     }
     return {
         metadata: { labels: LABELS },
