@@ -249,6 +249,13 @@ describe("EcrPull: refresh interval and names", () => {
 });
 
 describe("EcrPull: credential options", () => {
+    it("instanceProfile, new profile, initialRefresh false: no first-run Job (nodes get the profile after this update)", async () => {
+        const run = await runPull({ ...BASE, initialRefresh: false });
+        assert.equal(run.error, undefined, String(run.error));
+        assert.deepEqual(ofKind(run, "Job"), []);
+        assert.equal(ofKind(run, "CronJob").length, 1);
+    });
+
     it("instanceProfile with nodeRoleName: attaches the pull policy to that node role and creates no role", async () => {
         const run = await runPull({ ...BASE, credentials: { source: "instanceProfile", nodeRoleName: "k3s-nodes" } });
         assert.equal(run.error, undefined, String(run.error));
@@ -417,7 +424,7 @@ describe("EcrPull: bad input, refused before anything is created", () => {
         ["the same registry twice", { ...BASE, registries: [REGISTRIES[0], REGISTRIES[0]] }, "registries",
             "account and region \"123456789012/us-east-1\" appear more than once; list a registry once with all its repositories"],
         ["an unknown argument", { ...BASE, schedule: "0 * * * *" } as EcrPullArgs, "schedule",
-            "is not an argument; allowed: kubeconfig, kubeContext, registries, namespaces, namespaceSelector, createNamespaces, namespace, secretName, refreshIntervalHours, credentials, awsCliImage, kubectlImage"],
+            "is not an argument; allowed: kubeconfig, kubeContext, registries, namespaces, namespaceSelector, createNamespaces, namespace, secretName, refreshIntervalHours, credentials, initialRefresh, awsCliImage, kubectlImage"],
         ["an unknown registry key", { ...BASE, registries: [{ ...REGISTRIES[0], repo: "x" } as any] }, "registries[0].repo",
             "is not an argument of registries[0]; allowed: accountId, region, repositories, assumeRoleArn"],
         ["an unknown credential source", { ...BASE, credentials: { source: "irsa" } }, "credentials.source",

@@ -28,7 +28,10 @@ describe("ecr-pull-k3s stack", () => {
             "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "210987654321.dkr.ecr.us-west-2.amazonaws.com"]);
         assert.deepEqual(run.ofType("kubernetes:core/v1:ServiceAccount").map((s) => `${s.inputs.metadata.namespace}/${s.inputs.metadata.name}`).sort(),
             ["batch/ecr-pull", "ecr-pull/ecr-pull-refresher", "shop/ecr-pull"]);
-        assert.equal(run.outputs!.instanceProfileName, "ecr-pull-node-0000000");
+        const [attachment] = run.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+        assert.equal(attachment.inputs.role, "k3s-nodes");
+        assert.equal(run.outputs!.instanceProfileName, "");
+        assert.equal(run.ofType("kubernetes:batch/v1:Job").length, 1);
         assert.ok(run.workload.filter((r) => r.type.startsWith("aws:")).every((r) => r.region === "us-east-1"));
     });
 

@@ -72,6 +72,12 @@ export interface EcrPullArgs {
     readonly refreshIntervalHours?: number;
     /** How the refresher gets AWS credentials. @default { source: "instanceProfile" } */
     readonly credentials?: EcrPullCredentials;
+    /**
+     * Run the first refresh as a Job that `pulumi up` waits for. Turn it off for a first deployment whose nodes do
+     * not carry the new instance profile yet (instanceProfile without nodeRoleName): the Job could not succeed.
+     * @default true
+     */
+    readonly initialRefresh?: boolean;
     /** Image with the AWS CLI (bash, jq) that fetches the tokens. @default AWS_CLI_IMAGE */
     readonly awsCliImage?: string;
     /** Image with kubectl (bash, jq) that writes the Secrets. @default KUBECTL_IMAGE */
@@ -114,6 +120,7 @@ export interface ResolvedEcrPullArgs {
     readonly schedule: string;
     readonly credentials: EcrPullCredentials & { readonly source: CredentialSource };
     readonly kubeContext?: string;
+    readonly initialRefresh: boolean;
     /** Whether the component makes its own Kubernetes provider (kubeconfig or kubeContext given). */
     readonly ownProvider: boolean;
     readonly awsCliImage: string;
@@ -121,7 +128,7 @@ export interface ResolvedEcrPullArgs {
 }
 
 const ARG_KEYS = ["kubeconfig", "kubeContext", "registries", "namespaces", "namespaceSelector", "createNamespaces", "namespace", "secretName",
-    "refreshIntervalHours", "credentials", "awsCliImage", "kubectlImage"];
+    "refreshIntervalHours", "credentials", "initialRefresh", "awsCliImage", "kubectlImage"];
 const REGISTRY_KEYS = ["accountId", "region", "repositories", "assumeRoleArn"];
 const CREDENTIAL_KEYS = ["source", "nodeRoleName", "certificateBundlePem", "acmPcaArn", "certificateCommonName", "certificateSecretName"];
 /** Which credential keys each source takes (`source` aside). */
@@ -287,6 +294,7 @@ export function resolveEcrPullArgs(args: EcrPullArgs): ResolvedEcrPullArgs {
         schedule: `0 */${interval} * * *`,
         credentials: { ...credentials, source },
         kubeContext: args.kubeContext,
+        initialRefresh: args.initialRefresh ?? true,
         ownProvider: args.kubeconfig !== undefined || args.kubeContext !== undefined,
         awsCliImage,
         kubectlImage,

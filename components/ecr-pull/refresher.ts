@@ -36,7 +36,7 @@ export interface InCluster {
 
 export interface Refresher {
     readonly cronJob: k8s.batch.v1.CronJob;
-    readonly initialJob: k8s.batch.v1.Job;
+    readonly initialJob?: k8s.batch.v1.Job;
     readonly pullServiceAccounts: k8s.core.v1.ServiceAccount[];
 }
 
@@ -98,14 +98,14 @@ export function createRefresher(name: string, a: ResolvedEcrPullArgs, creds: Pod
         },
     }, { ...at, dependsOn: ready });
     // Auto-named, so a changed registry list replaces it with a new Job that runs at once (create before delete).
-    const initialJob = new k8s.batch.v1.Job(`${name}-initial`, {
+    const initialJob = a.initialRefresh ? new k8s.batch.v1.Job(`${name}-initial`, {
         metadata: {
             namespace: a.namespace,
             labels: LABELS,
             annotations: { ...annotations, "pulumi.com/replaceUnready": "true" },
         },
         spec: jobSpec,
-    }, { ...at, dependsOn: [...ready, ...awsDependsOn], customTimeouts: { create: "10m", update: "10m" } });
+    }, { ...at, dependsOn: [...ready, ...awsDependsOn], customTimeouts: { create: "10m", update: "10m" } }) : undefined;
     return { cronJob, initialJob, pullServiceAccounts };
 }
 
