@@ -9,3 +9,4 @@ export * from "./ecs";
 export { FargateMicroservices, FargateMicroservicesArgs, MicroserviceSpec, MicroservicesSettings, RegionalMicroservicesSettings, SharedMicroservicesSettings } from "./microservices";
 export { PipelineStageArgs, QueueBatch, QueueBatchArgs, QueueWorkerArgs } from "./batch";
 export { ActiveActive, ActiveActiveArgs, AcceleratorArgs, DnsArgs, GlobalTableArgs, RegionHealthCheckArgs, TableKeyArgs } from "./global";
+export { EcrPull, EcrPullArgs, EcrPullCredentials, EcrPullRegistry } from "./ecr-pull";

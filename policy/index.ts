@@ -1,5 +1,6 @@
 import { PolicyPack } from "@pulumi/policy";
 import { ecrPolicies } from "./ecr";
+import { ecrPullPolicies } from "./ecr-pull";
 import { ecsPolicies } from "./ecs";
 import { eksPolicies } from "./eks";
 import { eksStackPolicies } from "./eks-stack";
@@ -12,7 +13,7 @@ import { stackPolicies } from "./stack";
 // tests import the policy arrays from their modules.
 new PolicyPack("aws-containers", {
     policies: [
-        ...ecrPolicies, ...ecsPolicies, ...eksPolicies, ...eksStackPolicies, ...kubernetesPolicies,
+        ...ecrPolicies, ...ecrPullPolicies, ...ecsPolicies, ...eksPolicies, ...eksStackPolicies, ...kubernetesPolicies,
         ...networkPolicies, ...securityPolicies, ...stackPolicies,
     ],
 });

@@ -1,5 +1,6 @@
 import { buildActiveActive } from "./active-active";
 import { ArchitectureName, StackConfig } from "./config";
+import { buildEcrPull } from "./ecr-pull";
 import { buildEksPlatform } from "./eks-platform";
 import { buildFargateMicroservices } from "./fargate-microservices";
 import { buildRegistry } from "./registry";
@@ -14,4 +15,5 @@ export const BUILDERS: { [A in ArchitectureName]?: Builder } = {
     "sqs-batch": buildSqsBatch,
     "fargate-microservices": buildFargateMicroservices,
     "active-active": buildActiveActive,
+    "ecr-pull": buildEcrPull,
 };

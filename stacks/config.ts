@@ -3,7 +3,7 @@ import { checkRegions, ProviderSettings } from "../components/regions";
 import { ArgumentErrors, show } from "../components/validation";
 
 /** The architectures a stack can build; `aws-containers:architecture` picks one (checklist C1 is this choice). */
-export const ARCHITECTURE_NAMES = ["registry", "fargate-microservices", "eks-platform", "sqs-batch", "active-active"] as const;
+export const ARCHITECTURE_NAMES = ["registry", "fargate-microservices", "eks-platform", "sqs-batch", "active-active", "ecr-pull"] as const;
 export type ArchitectureName = (typeof ARCHITECTURE_NAMES)[number];
 
 /** What every stack configures, read once from `stacks/Pulumi.<stack>.yaml`. */

@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { ecrPolicies } from "../../policy/ecr";
+import { ecrPullPolicies } from "../../policy/ecr-pull";
 import { ecsPolicies } from "../../policy/ecs";
 import { eksPolicies } from "../../policy/eks";
 import { eksStackPolicies } from "../../policy/eks-stack";
@@ -10,7 +11,7 @@ import { stackPolicies } from "../../policy/stack";
 
 /** Every policy of the pack, in the order policy/index.ts passes them (tests never import index.ts: it starts a server). */
 export const ALL_POLICIES = [
-    ...ecrPolicies, ...ecsPolicies, ...eksPolicies, ...eksStackPolicies, ...kubernetesPolicies,
+    ...ecrPolicies, ...ecrPullPolicies, ...ecsPolicies, ...eksPolicies, ...eksStackPolicies, ...kubernetesPolicies,
     ...networkPolicies, ...securityPolicies, ...stackPolicies,
 ];
 export const RESOURCE_POLICIES = ALL_POLICIES.filter((p) => "validateResource" in p) as ResourceValidationPolicy[];
