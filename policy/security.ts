@@ -109,7 +109,7 @@ const SECRET_VALUE_SHAPES: readonly RegExp[] = [
     /^(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}$/, /^github_pat_[A-Za-z0-9_]{22,}$/, /^glpat-[A-Za-z0-9_-]{20,}$/,
     /^xox[abprs]-[A-Za-z0-9-]{10,}$/, /^(sk|rk)_live_[A-Za-z0-9]{16,}$/, /^npm_[A-Za-z0-9]{36}$/, /^AIza[A-Za-z0-9_-]{35}$/,
     /^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}$/,
-    /^[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s@/]+@/i, // scheme://user:password@host
+    /^[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:[^\s@/]+@/i, // scheme://user:password@host (the user may be empty)
     /(^|;)\s*(password|pwd)\s*=\s*[^;\s]+/i, // Server=...;Password=...
 ];
 
