@@ -57,6 +57,11 @@ describe("policy: ECS", () => {
         const bare = variant(fixtures.service(), "props.serviceConnectConfiguration", undefined);
         await expectStack(c5ServiceDiscovery, withService(bare), [["orders-svc", "ECS service orders-svc uses neither Service Connect, Cloud Map (serviceRegistries) nor VPC Lattice."]]);
         await expectStack(c5ServiceDiscovery, withService(variant(bare, "props.serviceRegistries", { registryArn: "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1" })), []);
+        // A queue worker takes no calls: no load balancer, no port mappings.
+        const { portMappings: _ports, ...noPorts } = APP_CONTAINER;
+        const worker = variant(bare, "props.loadBalancers", undefined);
+        await expectStack(c5ServiceDiscovery, replace(withService(worker), taskDefinition([noPorts])), []);
+        await expectStack(c5ServiceDiscovery, withService(worker), [["orders-svc", "ECS service orders-svc uses neither Service Connect, Cloud Map (serviceRegistries) nor VPC Lattice."]]);
     });
 
     it("C8: clusters attach FARGATE and FARGATE_SPOT", async () => {
@@ -78,6 +83,8 @@ describe("policy: ECS", () => {
         await expectResource(c9GravitonTasks, variant(fixtures.taskDefinition(), "props.runtimePlatform", undefined),
             ["Task definition orders-td runs on X86_64; allowed: ARM64."]);
         await expectResource(c9GravitonTasks, variant(fixtures.taskDefinition(), "props.runtimePlatform.cpuArchitecture", "X86_64"), [], { allowedArchitectures: ["ARM64", "X86_64"] });
+        // Windows containers run on X86_64 only: not judged.
+        await expectResource(c9GravitonTasks, variant(fixtures.taskDefinition(), "props.runtimePlatform", { operatingSystemFamily: "WINDOWS_SERVER_2022_CORE", cpuArchitecture: "X86_64" }), []);
     });
 
     it("C11: clusters enable Container Insights", async () => {
