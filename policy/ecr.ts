@@ -1,12 +1,13 @@
-import { resourcePolicy } from "./lib/policy";
-import { arr, get, isUnknown, json, num, obj, str, Value } from "./lib/values";
+import { ofTypes } from "./lib/graph";
+import { Finding, resourcePolicy, stackPolicy } from "./lib/policy";
+import { arr, get, hasUnknown, isUnknown, json, num, str, Value } from "./lib/values";
 
 /** ECR (checklist C3 and encryption at rest). Cross-resource ECR rules are stack policies in stack.ts. */
 
 export const ECR_REPOSITORY_TYPES = ["aws:ecr/repository:Repository"] as const;
 export const ECR_LIFECYCLE_TYPES = ["aws:ecr/lifecyclePolicy:LifecyclePolicy"] as const;
 export const ECR_REPLICATION_TYPES = ["aws:ecr/replicationConfiguration:ReplicationConfiguration"] as const;
-const REGISTRY_SCANNING_TYPES = ["aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration"];
+export const REGISTRY_SCANNING_TYPES = ["aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration"] as const;
 export const CREATION_TEMPLATE_TYPES = ["aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate"] as const;
 
 export const c3EcrImageScanning = resourcePolicy<{ registryScanningCoversAll: boolean }>({
@@ -51,8 +52,17 @@ export function lifecycleProblems(document: Value, c: LifecycleConfig): string[]
         return [];
     }
     const rules = arr(get(document, "rules"));
+    if (isUnknown(get(document, "rules"))) {
+        return [];
+    }
     if (!rules) {
         return ["the lifecycle policy is missing or is not a JSON document with rules"];
+    }
+    // A document given as an object may hold outputs unknown during preview: a rule that cannot be read is not judged.
+    const fields = [["selection", "tagStatus"], ["selection", "countType"], ["selection", "countNumber"], ["selection", "tagPatternList"],
+        ["selection", "tagPrefixList"], ["action", "type"]];
+    if (rules.some((rule) => isUnknown(rule) || isUnknown(get(rule, "selection")) || fields.some((f) => hasUnknown(get(rule, ...f))))) {
+        return [];
     }
     interface Rule { tagStatus: Value; countType: Value; count: number | undefined; action: Value; allTags: boolean }
     const expiring = rules.map((rule): Rule => ({
@@ -112,8 +122,9 @@ export const secEcrEncryption = resourcePolicy<{ allowedEncryptionTypes: string[
         if (isUnknown(configs)) {
             return [];
         }
-        const type = get(obj(arr(configs)?.[0]) ?? {}, "encryptionType");
-        if (isUnknown(type)) {
+        const first = arr(configs)?.[0];
+        const type = get(first, "encryptionType");
+        if (isUnknown(first) || isUnknown(type)) {
             return [];
         }
         const effective = str(type) ?? "AES256"; // ECR's default when no encryption configuration is given
@@ -122,4 +133,34 @@ export const secEcrEncryption = resourcePolicy<{ allowedEncryptionTypes: string[
     },
 });
 
-export const ecrPolicies = [c3EcrImageScanning, c3EcrLifecycleRules, secEcrEncryption];
+/** True when an ECR scanning filter (WILDCARD: `*` matches any run of characters) matches a repository name. */
+export function wildcardMatches(filter: string, name: string): boolean {
+    const pattern = filter.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+    return new RegExp(`^${pattern}$`).test(name);
+}
+
+export const c3EcrEnhancedScanningCoverage = stackPolicy({
+    name: "c3-ecr-enhanced-scanning-coverage",
+    onlyWith: REGISTRY_SCANNING_TYPES[0],
+    description: "With registry-level ENHANCED scanning, every repository of the stack must match a scanning rule's filter (its own scanOnPush no longer applies).",
+    enforcementLevel: "mandatory",
+    config: {},
+    check: (resources) => {
+        const configs = ofTypes(resources, REGISTRY_SCANNING_TYPES).filter((c) => c.props["scanType"] === "ENHANCED");
+        return ofTypes(resources, ECR_REPOSITORY_TYPES).flatMap((repo): Finding[] => {
+            const name = repo.props["name"];
+            const config = configs.find((c) => c.region === undefined || repo.region === undefined || c.region === repo.region);
+            if (!config || typeof name !== "string") return [];
+            const rules = config.props["rules"];
+            if (hasUnknown(rules) || (arr(rules) ?? []).some((r) => hasUnknown(get(r, "repositoryFilters")) || isUnknown(get(r, "scanFrequency")))) return [];
+            const covered = (arr(rules) ?? []).some((rule) => get(rule, "scanFrequency") !== "MANUAL" &&
+                (arr(get(rule, "repositoryFilters")) ?? []).some((f) => {
+                    const filter = get(f, "filter");
+                    return isUnknown(filter) || (typeof filter === "string" && wildcardMatches(filter, name));
+                }));
+            return covered ? [] : [{ urn: repo.urn, message: `Repository ${repo.name} (${name}) matches no filter of the ENHANCED scanning configuration ${config.name}, so it is not scanned.` }];
+        });
+    },
+});
+
+export const ecrPolicies = [c3EcrImageScanning, c3EcrLifecycleRules, secEcrEncryption, c3EcrEnhancedScanningCoverage];

@@ -156,7 +156,19 @@ export const c9GravitonNodes = resourcePolicy<GravitonConfig>({
         // Node selector operators (karpenter.sh v1 nodepools.md): In lists what is allowed, NotIn what is not, Exists allows any.
         const operator = get(arch, "operator");
         const arm64 = (operator === "In" && values.includes("arm64")) || (operator === "NotIn" && !values.includes("arm64")) || operator === "Exists";
-        return arch && arm64 ? [] : [`NodePool ${r.name} does not allow kubernetes.io/arch arm64.`];
+        if (!arch || !arm64) {
+            return [`NodePool ${r.name} does not allow kubernetes.io/arch arm64.`];
+        }
+        // arm64 allowed, but the instance families (or types) it may launch may all be x86 only.
+        const families = requirement(requirements, "karpenter.k8s.aws/instance-family");
+        const types = requirement(requirements, "node.kubernetes.io/instance-type");
+        const x86Only = (q: typeof families, family: (v: string) => string) =>
+            q !== undefined && q !== "unknown" && q.operator === "In" && q.values.length > 0 && !q.values.some((v) => gravitonFamily(family(v)));
+        if (x86Only(families, (v) => v) || x86Only(types, (v) => v.split(".")[0])) {
+            const listed = [families, types].flatMap((q) => (q && q !== "unknown" ? q.values : []));
+            return [`NodePool ${r.name} allows arm64 but only x86 instance families (${listed.join(", ")}), so no Graviton node can launch.`];
+        }
+        return [];
     },
 });
 
@@ -216,9 +228,31 @@ export const secEksSecretsEncryption = resourcePolicy({
     },
 });
 
+/** The IPv4 ranges a CIDR list covers, as [first, last] address numbers; undefined entries are skipped. */
+function ipv4Ranges(cidrs: string[]): [number, number][] {
+    return cidrs.flatMap((c): [number, number][] => {
+        const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(c.trim());
+        if (!m || Number(m[5]) > 32) return [];
+        const base = ((Number(m[1]) * 256 + Number(m[2])) * 256 + Number(m[3])) * 256 + Number(m[4]);
+        const size = 2 ** (32 - Number(m[5]));
+        const first = Math.floor(base / size) * size;
+        return [[first, first + size - 1]];
+    });
+}
+
+/** True when the CIDRs together cover every IPv4 address (0.0.0.0/0, or split as 0.0.0.0/1 + 128.0.0.0/1). */
+export function coversAllIpv4(cidrs: string[]): boolean {
+    let next = 0;
+    for (const [first, last] of ipv4Ranges(cidrs).sort((a, b) => a[0] - b[0])) {
+        if (first > next) return false;
+        next = Math.max(next, last + 1);
+    }
+    return next >= 2 ** 32;
+}
+
 export const secEksEndpoint = resourcePolicy<{ forbiddenCidrs: string[] }>({
     name: "sec-eks-endpoint",
-    description: "EKS API endpoints must be private, or public only to restricted CIDRs (never 0.0.0.0/0).",
+    description: "EKS API endpoints must be private, or public only to restricted CIDRs (never 0.0.0.0/0, whole or split).",
     enforcementLevel: "mandatory",
     types: EKS_CLUSTER_TYPES,
     config: {
@@ -233,7 +267,44 @@ export const secEksEndpoint = resourcePolicy<{ forbiddenCidrs: string[] }>({
         }
         const allowed = strings(cidrs) ?? [];
         const open = allowed.length === 0 ? ["0.0.0.0/0 (the default)"] : allowed.filter((x) => c.forbiddenCidrs.includes(x));
+        if (open.length === 0 && coversAllIpv4(allowed)) {
+            return [`EKS cluster ${r.name} has a public endpoint open to the whole internet through ${allowed.join(", ")}.`];
+        }
         return open.length === 0 ? [] : [`EKS cluster ${r.name} has a public endpoint open to ${open.join(", ")}.`];
+    },
+});
+
+/** Graviton instance families (m7g, c7gn, r8gd, t4g, x2gd, im4gn, a1): the ones arm64 nodes can come from. */
+export function gravitonFamily(family: string): boolean {
+    return /^[a-z]+\d+g[a-z]*$/.test(family) || family === "a1";
+}
+
+/** A NodePool's requirement on `key`: its operator and values, or UNKNOWN. */
+function requirement(requirements: Value, key: string): { operator: Value; values: string[] } | "unknown" | undefined {
+    const q = (arr(requirements) ?? []).find((x) => get(x, "key") === key);
+    if (q === undefined) return undefined;
+    if (isUnknown(get(q, "operator")) || hasUnknown(get(q, "values"))) return "unknown";
+    return { operator: get(q, "operator"), values: strings(get(q, "values")) ?? [] };
+}
+
+function nodePoolRequirements(r: Res): Value {
+    return get(r.props, "spec", "template", "spec", "requirements");
+}
+
+export const c15NodePoolZones = resourcePolicy({
+    name: "c15-nodepool-zones",
+    description: "Karpenter NodePools must not pin nodes to a single Availability Zone (topology.kubernetes.io/zone In one zone).",
+    enforcementLevel: "mandatory",
+    types: KARPENTER_NODEPOOL_TYPES,
+    config: {},
+    check: (r) => {
+        const requirements = nodePoolRequirements(r);
+        if (hasUnknown(requirements) || (arr(requirements) ?? []).some((q) => isUnknown(get(q, "key")))) {
+            return [];
+        }
+        const zones = [requirement(requirements, "topology.kubernetes.io/zone"), requirement(requirements, "topology.k8s.aws/zone-id")];
+        const pinned = zones.find((z) => z !== undefined && z !== "unknown" && z.operator === "In" && new Set(z.values).size === 1);
+        return pinned && pinned !== "unknown" ? [`NodePool ${r.name} pins its nodes to one Availability Zone (${pinned.values[0]}).`] : [];
     },
 });
 
@@ -260,5 +331,5 @@ export const secEksControlPlaneLogging = resourcePolicy<{ requiredLogTypes: stri
 
 export const eksPolicies = [
     v1EksStandardSupport, v1EksExtendedSupport, c6AutoModeComplete, c7NoIrsaTrust, c9GravitonNodes,
-    c12NoSelfManagedNodes, c14Bottlerocket, secEksSecretsEncryption, secEksEndpoint, secEksControlPlaneLogging,
+    c12NoSelfManagedNodes, c14Bottlerocket, secEksSecretsEncryption, secEksEndpoint, secEksControlPlaneLogging, c15NodePoolZones,
 ];

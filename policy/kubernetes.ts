@@ -9,6 +9,7 @@ import { arr, get, isUnknown, str, Value } from "./lib/values";
 
 export const KARPENTER_NODEPOOL_TYPES = ["kubernetes:karpenter.sh/v1:NodePool"] as const;
 export const KARPENTER_NODECLASS_TYPES = ["kubernetes:karpenter.k8s.aws/v1:EC2NodeClass"] as const;
+export const KUBERNETES_SECRET_TYPES = ["kubernetes:core/v1:Secret"] as const;
 /** Karpenter APIs that Karpenter 1.x no longer serves (v1alpha5 Provisioner, v1alpha1 AWSNodeTemplate, v1beta1). */
 export const KARPENTER_LEGACY_TYPES = [
     "kubernetes:karpenter.sh/v1alpha5:Provisioner", "kubernetes:karpenter.sh/v1alpha5:Machine",

@@ -1,24 +1,28 @@
-import { containersOf, ECS_TASK_DEFINITION_TYPES } from "./ecs";
+import { ECS_TASK_TYPES, taskContainers } from "./ecs";
 import { IAM_ROLE_TYPES } from "./eks";
-import { KARPENTER_NODECLASS_TYPES, podSpecOf, WORKLOAD_TYPES } from "./kubernetes";
-import { LAUNCH_TEMPLATE_TYPES } from "./network";
-import { resourcePolicy } from "./lib/policy";
-import { arr, asList, get, isUnknown, json, num, str, Value } from "./lib/values";
+import { KARPENTER_NODECLASS_TYPES, KUBERNETES_SECRET_TYPES, podSpecOf, WORKLOAD_TYPES } from "./kubernetes";
+import { INSTANCE_TYPES, LAUNCH_CONFIGURATION_TYPES, LAUNCH_TEMPLATE_TYPES } from "./network";
+import { ConfigError, resourcePolicy } from "./lib/policy";
+import { arr, asList, get, isUnknown, json, num, obj, str, strings, Value } from "./lib/values";
 
 /** Security baseline: IMDSv2, encryption at rest, secrets, least privilege. */
 
-export const INSTANCE_TYPES = ["aws:ec2/instance:Instance"] as const;
 export const LOG_GROUP_TYPES = ["aws:cloudwatch/logGroup:LogGroup"] as const;
 export const SQS_QUEUE_TYPES = ["aws:sqs/queue:Queue"] as const;
 export const DYNAMODB_TABLE_TYPES = ["aws:dynamodb/table:Table"] as const;
 export const IAM_ROLE_POLICY_TYPES = ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy"] as const;
-export const IAM_ATTACHMENT_TYPES = ["aws:iam/rolePolicyAttachment:RolePolicyAttachment"] as const;
+export const IAM_ATTACHMENT_TYPES = [
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/policyAttachment:PolicyAttachment",
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+] as const;
+// aws.iam.RolePoliciesExclusive only names a role's inline policies; their documents are aws.iam.RolePolicy
+// resources, judged themselves.
 
 export const secImdsv2 = resourcePolicy<{ maxHopLimit: number }>({
     name: "sec-imdsv2",
     description: "Nodes and launch templates must require IMDSv2 (httpTokens required) with a small hop limit.",
     enforcementLevel: "mandatory",
-    types: [...LAUNCH_TEMPLATE_TYPES, ...INSTANCE_TYPES, ...KARPENTER_NODECLASS_TYPES],
+    types: [...LAUNCH_TEMPLATE_TYPES, ...LAUNCH_CONFIGURATION_TYPES, ...INSTANCE_TYPES, ...KARPENTER_NODECLASS_TYPES],
     config: {
         maxHopLimit: { type: "integer", minimum: 1, maximum: 64, default: 2, description: "Highest httpPutResponseHopLimit accepted (2 lets containers on the host reach IMDS)." },
     },
@@ -83,30 +87,107 @@ export const secDynamodbEncryption = resourcePolicy({
     },
 });
 
-const SECRET_NAME_PATTERNS = ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_?KEY", "PRIVATE_?KEY", "ACCESS_?KEY", "CREDENTIAL"];
+const SECRET_NAME_PATTERNS = ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_?KEY", "PRIVATE_?KEY", "ACCESS_?KEY", "CREDENTIAL", "SIGNING_?KEY"];
+/**
+ * Name endings that make a secret-looking name a reference or a setting rather than the secret itself
+ * (DB_SECRET_ARN, SECRET_NAME, OAUTH_TOKEN_ENDPOINT, PASSWORD_MIN_LENGTH, API_KEY_HEADER). Their values are
+ * still checked by shape.
+ */
+const REFERENCE_SUFFIXES = [
+    "ARN", "NAME", "ID", "IDS", "ENDPOINT", "URL", "URI", "HOST", "PORT", "HEADER", "PARAM", "PARAMETER", "PATH", "FILE",
+    "REGION", "LENGTH", "MIN_LENGTH", "MAX_LENGTH", "TTL", "TIMEOUT", "EXPIRY", "EXPIRES", "SECONDS", "MINUTES", "ENABLED",
+    "TYPE", "VERSION", "FORMAT", "ALGORITHM", "PREFIX", "KEY_ID", "ROTATION_DAYS",
+];
+/**
+ * Values that are secrets by their shape, whatever the variable is called: AWS access key IDs, PEM private
+ * keys, tokens with a documented prefix (GitHub, GitLab, Slack, Stripe, npm, Google API keys), JWTs, and
+ * connection strings or URLs that carry a password.
+ */
+const SECRET_VALUE_SHAPES: readonly RegExp[] = [
+    /^(AKIA|ASIA)[A-Z0-9]{16}$/,
+    /-----BEGIN ([A-Z]+ )?PRIVATE KEY-----/,
+    /^(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}$/, /^github_pat_[A-Za-z0-9_]{22,}$/, /^glpat-[A-Za-z0-9_-]{20,}$/,
+    /^xox[abprs]-[A-Za-z0-9-]{10,}$/, /^(sk|rk)_live_[A-Za-z0-9]{16,}$/, /^npm_[A-Za-z0-9]{36}$/, /^AIza[A-Za-z0-9_-]{35}$/,
+    /^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}$/,
+    /^[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:[^\s@/]+@/i, // scheme://user:password@host (the user may be empty)
+    /(^|;)\s*(password|pwd)\s*=\s*[^;\s]+/i, // Server=...;Password=...
+];
+
+/** True when a value could be a secret: not empty, not a number or boolean, not a placeholder to be resolved at run time. */
+function couldBeSecret(value: string): boolean {
+    const v = value.trim();
+    return v !== "" && !/^-?\d+(\.\d+)?$/.test(v) && !/^(true|false|yes|no|on|off)$/i.test(v) && !/^\$\{[^}]*\}$/.test(v);
+}
+
+/** Compiles the configured name patterns; a pattern that is no regular expression is a config error naming it. */
+function namePatterns(patterns: string[]): RegExp[] {
+    return patterns.map((p) => {
+        try {
+            return new RegExp(p, "i");
+        } catch (e) {
+            throw new ConfigError("sec-no-plaintext-secrets", "namePatterns", p, `is not a regular expression (${(e as Error).message})`);
+        }
+    });
+}
+
+export function isPlaintextSecret(name: string, value: string, patterns: RegExp[], allowed: string[]): boolean {
+    if (allowed.includes(name)) {
+        return false;
+    }
+    if (SECRET_VALUE_SHAPES.some((shape) => shape.test(value))) {
+        return true;
+    }
+    const upper = name.toUpperCase();
+    const reference = REFERENCE_SUFFIXES.some((suffix) => upper.endsWith(`_${suffix}`) || upper === suffix);
+    return !reference && couldBeSecret(value) && patterns.some((p) => p.test(name));
+}
 
 function plaintextSecrets(env: Value, patterns: RegExp[], allowed: string[]): string[] {
     return (arr(env) ?? [])
         .filter((e) => typeof get(e, "value") === "string")
         .map((e) => ({ name: str(get(e, "name")) ?? "", value: str(get(e, "value")) ?? "" }))
-        .filter(({ name, value }) => !allowed.includes(name) && (patterns.some((p) => p.test(name)) || /^(AKIA|ASIA)[A-Z0-9]{16}$/.test(value)))
+        .filter(({ name, value }) => isPlaintextSecret(name, value, patterns, allowed))
         .map(({ name }) => name);
 }
 
-export const secNoPlaintextSecrets = resourcePolicy<{ namePatterns: string[]; allowedNames: string[] }>({
+/** Kubernetes Secret types whose data Kubernetes itself fills in (a service account token). */
+const GENERATED_SECRET_TYPES = ["kubernetes.io/service-account-token"];
+
+interface SecretsConfig {
+    namePatterns: string[];
+    allowedNames: string[];
+}
+
+export const secNoPlaintextSecrets = resourcePolicy<SecretsConfig>({
     name: "sec-no-plaintext-secrets",
-    description: "Secrets must come from Secrets Manager or SSM (ECS secrets, Kubernetes secretKeyRef), never as plaintext environment values.",
+    description: "Secrets must come from Secrets Manager or SSM (ECS secrets, Kubernetes secretKeyRef from a synced store), never as plaintext values in the program.",
     enforcementLevel: "mandatory",
-    types: [...ECS_TASK_DEFINITION_TYPES, ...WORKLOAD_TYPES],
+    types: [...ECS_TASK_TYPES, ...WORKLOAD_TYPES, ...KUBERNETES_SECRET_TYPES],
     config: {
-        namePatterns: { type: "array", items: { type: "string" }, default: SECRET_NAME_PATTERNS, description: "Case-insensitive regular expressions for secret-looking variable names." },
+        namePatterns: {
+            type: "array", items: { type: "string", format: "regex" }, default: SECRET_NAME_PATTERNS,
+            description: "Case-insensitive regular expressions for secret-looking variable names (checked when the pack is configured).",
+        },
         allowedNames: { type: "array", items: { type: "string" }, default: [], description: "Variable names exempt from the check." },
     },
+    validateConfig: (c) => {
+        namePatterns(c.namePatterns ?? []);
+    },
     check: (r, c) => {
-        const patterns = c.namePatterns.map((p) => new RegExp(p, "i"));
+        const patterns = namePatterns(c.namePatterns);
+        if ((KUBERNETES_SECRET_TYPES as readonly string[]).includes(r.type)) {
+            const type = r.props["type"];
+            if (isUnknown(type) || (typeof type === "string" && GENERATED_SECRET_TYPES.includes(type))) {
+                return [];
+            }
+            // A Secret's data and stringData given in the program sit in its source and state in plain text.
+            const keys = ["data", "stringData"].flatMap((field) => Object.entries(obj(r.props[field]) ?? {})
+                .filter(([, v]) => typeof v === "string" && v !== "").map(([k]) => k));
+            return keys.length === 0 ? [] : [`Kubernetes Secret ${r.name} holds literal values (${keys.join(", ")}); sync it from Secrets Manager (External Secrets Operator) instead.`];
+        }
         const containers: Value[] = [];
-        if (r.type === "aws:ecs/taskDefinition:TaskDefinition") {
-            const list = containersOf(r);
+        if ((ECS_TASK_TYPES as readonly string[]).includes(r.type)) {
+            const list = taskContainers(r);
             containers.push(...(list === "unknown" ? [] : list ?? []));
         } else {
             const spec = podSpecOf(r);
@@ -117,17 +198,17 @@ export const secNoPlaintextSecrets = resourcePolicy<{ namePatterns: string[]; al
     },
 });
 
-/** Allow statements granting every action on every resource. */
+/** Allow statements granting every action on every resource: Action * (or *:*), or NotAction (all but a few) on *. */
 function adminStatements(document: Value): number {
     const statement = get(document, "Statement");
     return asList(statement).filter((s) => get(s, "Effect") === "Allow" &&
-        asList(get(s, "Action")).some((a) => a === "*" || a === "*:*") &&
+        (asList(get(s, "Action")).some((a) => a === "*" || a === "*:*") || get(s, "NotAction") !== undefined) &&
         asList(get(s, "Resource")).some((x) => x === "*")).length;
 }
 
 export const secLeastPrivilege = resourcePolicy<{ forbiddenManagedPolicies: string[] }>({
     name: "sec-least-privilege-roles",
-    description: "IAM roles (task, execution and every other) must not allow every action (*) on every resource (*).",
+    description: "IAM roles (task, execution and every other) must not allow every action (*, or NotAction) on every resource (*).",
     enforcementLevel: "mandatory",
     types: [...IAM_ROLE_TYPES, ...IAM_ROLE_POLICY_TYPES, ...IAM_ATTACHMENT_TYPES],
     config: {
@@ -143,14 +224,16 @@ export const secLeastPrivilege = resourcePolicy<{ forbiddenManagedPolicies: stri
         if (r.type === "aws:iam/role:Role") {
             documents.push(...(arr(r.props["inlinePolicies"]) ?? []).map((p) => json(get(p, "policy"))));
             arns.push(...(arr(r.props["managedPolicyArns"]) ?? []));
-        } else if (r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+        } else if (r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" || r.type === "aws:iam/policyAttachment:PolicyAttachment") {
             arns.push(r.props["policyArn"]);
+        } else if (r.type === "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive") {
+            arns.push(...(strings(r.props["policyArns"]) ?? []));
         } else {
             documents.push(json(r.props["policy"]));
         }
         const out: string[] = [];
         if (documents.some((d) => adminStatements(d) > 0)) {
-            out.push(`${r.name} allows action * on resource *.`);
+            out.push(`${r.name} allows action * (or NotAction) on resource *.`);
         }
         if (arns.some(forbidden)) {
             out.push(`${r.name} attaches ${c.forbiddenManagedPolicies.join(" or ")}.`);

@@ -1,10 +1,13 @@
 import { CREATION_TEMPLATE_TYPES, ECR_LIFECYCLE_TYPES, ECR_REPLICATION_TYPES, ECR_REPOSITORY_TYPES } from "./ecr";
-import { containersOf, ECS_CAPACITY_TYPES, ECS_CLUSTER_TYPES, ECS_SERVICE_TYPES, ECS_TASK_DEFINITION_TYPES } from "./ecs";
-import { AUTOSCALING_GROUP_TYPES, EKS_CLUSTER_TYPES, EKS_NODE_GROUP_TYPES } from "./eks";
-import { TARGET_GROUP_TYPES } from "./network";
+import {
+    containersOf, ECS_CAPACITY_TYPES, ECS_CLUSTER_TYPES, ECS_SERVICE_TYPES, ECS_TASK_DEFINITION_TYPES, ECS_TASK_TYPES,
+    isWindowsTask, needsPlatform14, serviceTaskDefinitions,
+} from "./ecs";
+import { AUTOSCALING_GROUP_TYPES, EKS_CLUSTER_TYPES, EKS_NODE_GROUP_TYPES, IAM_ROLE_TYPES } from "./eks";
+import { SUBNET_PATHS, SUBNET_TYPES, TARGET_GROUP_TYPES } from "./network";
 import { ofTypes, resolve } from "./lib/graph";
 import { Finding, Res, stackPolicy } from "./lib/policy";
-import { arr, get, hasUnknown, isUnknown, num, str, strings, Value } from "./lib/values";
+import { arr, asList, get, hasUnknown, isUnknown, json, num, str, strings, Value } from "./lib/values";
 
 /** Cross-resource rules that one resource alone cannot show (C2, C3, C10, C15). */
 
@@ -132,6 +135,75 @@ export const c3EcrReplication = stackPolicy<{ workloadRegions: string[] }>({
     },
 });
 
+
+/** The service principals a role's trust policy lets assume it; undefined when the document is unknown. */
+export function trustedServices(role: Res): string[] | undefined {
+    const doc = json(role.props["assumeRolePolicy"]);
+    if (isUnknown(doc)) {
+        return undefined;
+    }
+    const out: string[] = [];
+    for (const s of asList(get(doc, "Statement"))) {
+        if (get(s, "Effect") !== "Allow") continue;
+        const service = get(s, "Principal", "Service");
+        if (isUnknown(service) || hasUnknown(service)) return undefined;
+        out.push(...asList(service).filter((v): v is string => typeof v === "string"));
+    }
+    return out;
+}
+
+export const c4TaskRoleTrust = stackPolicy({
+    name: "c4-task-role-trust",
+    description: "Task and execution roles must be two roles that ECS tasks assume (ecs-tasks.amazonaws.com), never an EC2 instance role.",
+    enforcementLevel: "mandatory",
+    config: {},
+    check: (resources) => {
+        const roles = ofTypes(resources, IAM_ROLE_TYPES);
+        return ofTypes(resources, ECS_TASK_TYPES).flatMap((td): Finding[] => {
+            const linked = (key: string) => resolve(td, key, td.props[key], roles, ["arn"]);
+            const task = linked("taskRoleArn");
+            const execution = linked("executionRoleArn");
+            const findings: Finding[] = [];
+            for (const [key, links] of [["taskRoleArn", task], ["executionRoleArn", execution]] as const) {
+                for (const role of links.targets) {
+                    const services = trustedServices(role);
+                    if (services && services.includes("ec2.amazonaws.com")) {
+                        findings.push({ urn: td.urn, message: `${td.name}: its ${key} role ${role.name} trusts ec2.amazonaws.com (an instance role); give tasks a role that trusts ecs-tasks.amazonaws.com.` });
+                    }
+                }
+            }
+            // Known equal ARNs are reported by c4-task-roles; here the roles found through the graph.
+            const same = task.targets.length === 1 && execution.targets.length === 1 && task.targets[0] === execution.targets[0] &&
+                !(typeof td.props["taskRoleArn"] === "string" && td.props["taskRoleArn"] === td.props["executionRoleArn"]);
+            if (same) {
+                findings.push({ urn: td.urn, message: `${td.name} uses role ${task.targets[0].name} as both task role and execution role.` });
+            }
+            return findings;
+        });
+    },
+});
+
+/** A platform version older than 1.4.0 ("1.3.0"); LATEST and absent mean the newest. */
+function before14(version: Value): boolean {
+    const m = typeof version === "string" ? /^(\d+)\.(\d+)\.\d+$/.exec(version) : null;
+    return m !== null && (Number(m[1]) < 1 || (Number(m[1]) === 1 && Number(m[2]) < 4));
+}
+
+export const c4FargatePlatformVersion = stackPolicy({
+    name: "c4-fargate-platform-version",
+    onlyWith: ECS_SERVICE_TYPES[0],
+    description: "Services whose Fargate task size needs platform version 1.4.0 (8 or 16 vCPU) must not pin an older platform version.",
+    enforcementLevel: "mandatory",
+    config: {},
+    check: (resources) => ofTypes(resources, ECS_SERVICE_TYPES).flatMap((service): Finding[] => {
+        const version = service.props["platformVersion"];
+        if (!before14(version)) return [];
+        return serviceTaskDefinitions(service, resources)
+            .filter((td) => !isWindowsTask(td) && needsPlatform14(td))
+            .map((td) => ({ urn: service.urn, message: `Service ${service.name} pins Fargate platform ${str(version)}, but task definition ${td.name} (cpu ${str(td.props["cpu"]) ?? num(td.props["cpu"])}) needs 1.4.0 or later.` }));
+    }),
+});
+
 /** Load-balanced ECS services with the resources their `loadBalancers` and `taskDefinition` point at. */
 function loadBalancedServices(resources: readonly Res[]): { service: Res; targetGroups: Res[]; taskDefinitions: Res[]; containers: Value[] }[] {
     const tgs = ofTypes(resources, TARGET_GROUP_TYPES);
@@ -198,14 +270,6 @@ export const c10TargetGroupHealth = stackPolicy<{ maxDeregistrationDelay: number
     },
 });
 
-const SUBNET_TYPES = ["aws:ec2/subnet:Subnet"];
-/** Where each placed resource lists its subnets: [top-level input, path to the list]. */
-const SUBNET_PATHS: { readonly [type: string]: readonly [string, ...string[]] } = {
-    "aws:ecs/service:Service": ["networkConfiguration", "subnets"],
-    "aws:eks/nodeGroup:NodeGroup": ["subnetIds"],
-    "aws:autoscaling/group:Group": ["vpcZoneIdentifiers"],
-};
-
 /** The distinct AZs of a resource's subnets; undefined when they cannot be told yet. */
 function zonesOf(r: Res, subnets: Res[]): { zones: Set<string>; complete: boolean } | undefined {
     const [top, ...rest] = SUBNET_PATHS[r.type];
@@ -253,5 +317,6 @@ export const c15MultiAzSubnets = stackPolicy<{ minAvailabilityZones: number }>({
 });
 
 export const stackPolicies = [
-    c2EcsCapacityProviders, c3EcrLifecyclePolicy, c3EcrReplication, c10ContainerHealthCheck, c10TargetGroupHealth, c15MultiAzSubnets,
+    c2EcsCapacityProviders, c3EcrLifecyclePolicy, c3EcrReplication, c4TaskRoleTrust, c4FargatePlatformVersion,
+    c10ContainerHealthCheck, c10TargetGroupHealth, c15MultiAzSubnets,
 ];

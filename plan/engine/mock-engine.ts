@@ -4,7 +4,31 @@
  * engine would see them during a preview. Data sources are answered by fixtures.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { specialAssetSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { ALB_ZONE_IDS, INVOKE_FIXTURES, MOCK_ACCOUNT_ID } from "./fixtures";
+
+/**
+ * The SDK's deserialiser rejects an asset whose text is "" (`new pulumi.asset.StringAsset("")`: it tests the
+ * text for truth), which the engine accepts. Such assets reach the SDK's mock monitor with this placeholder
+ * text instead, and the wire forms recorded for the analyzer keep "" (issue 19).
+ */
+const EMPTY_ASSET_TEXT = "\u0000empty asset\u0000";
+
+/** `v` with every asset whose text is `from` given the text `to`; `swapped` says whether there was one. */
+function swapAssetText(v: any, from: string, to: string): { value: any; swapped: boolean } {
+    if (Array.isArray(v)) {
+        const items = v.map((x) => swapAssetText(x, from, to));
+        return { value: items.map((i) => i.value), swapped: items.some((i) => i.swapped) };
+    }
+    if (v === null || typeof v !== "object") {
+        return { value: v, swapped: false };
+    }
+    if (v[specialSigKey] === specialAssetSig && v.text === from && !v.path && !v.uri) {
+        return { value: { ...v, text: to }, swapped: true };
+    }
+    const entries = Object.entries(v).map(([k, x]) => [k, swapAssetText(x, from, to)] as const);
+    return { value: Object.fromEntries(entries.map(([k, x]) => [k, x.value])), swapped: entries.some(([, x]) => x.swapped) };
+}
 
 /** One registered resource as the engine saw it. */
 export interface RecordedResource {
@@ -305,6 +329,11 @@ function recordRegistrations(): void {
     };
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
         const run = current;
+        const wireInputs = req.getObject()?.toJavaScript() ?? {};
+        const masked = swapAssetText(wireInputs, "", EMPTY_ASSET_TEXT);
+        if (masked.swapped) {
+            req.setObject(req.getObject().constructor.fromJavaScript(masked.value));
+        }
         const inputs = pulumi.runtime.deserializeProperties(req.getObject());
         return register(req, (err: any, resp: any) => {
             if (!err && resp && run) {
@@ -346,8 +375,8 @@ function recordRegistrations(): void {
                     customTimeouts: customTimeouts(req.getCustomtimeouts()),
                     deleteBeforeReplaceDefined: req.getDeletebeforereplacedefined(),
                     version: req.getVersion() || undefined,
-                    wireInputs: req.getObject()?.toJavaScript() ?? {},
-                    wireOutputs: req.getCustom() ? resp.getObject()?.toJavaScript() ?? {} : {},
+                    wireInputs,
+                    wireOutputs: req.getCustom() ? swapAssetText(resp.getObject()?.toJavaScript() ?? {}, EMPTY_ASSET_TEXT, "").value : {},
                 });
             }
             callback(err, resp);

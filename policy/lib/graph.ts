@@ -34,6 +34,8 @@ export function resolve(from: Res, property: string, ref: Value, candidates: rea
     if (byDependency.length > 0) {
         return { targets: byDependency, unresolved: false };
     }
-    // A known reference that matches nothing points outside the stack (an imported or looked-up resource).
-    return { targets: [], unresolved: isUnknown(ref) };
+    // A known reference that matches nothing points outside the stack (an imported or looked-up resource),
+    // unless some candidate's key is itself unknown yet and might be the one.
+    const candidateUnknown = typeof ref === "string" && candidates.some((c) => keys.some((k) => isUnknown(get(c.props, k))));
+    return { targets: [], unresolved: isUnknown(ref) || candidateUnknown };
 }

@@ -26,6 +26,14 @@ export interface Res {
     readonly propertyDependsOn: { readonly [property: string]: readonly string[] };
 }
 
+/** A pack config value a policy cannot use; raised when the pack is configured, naming the policy, property and value. */
+export class ConfigError extends Error {
+    constructor(readonly policy: string, readonly property: string, readonly value: unknown, problem: string) {
+        super(`policy ${policy}: ${property} ${JSON.stringify(value)} ${problem}`);
+        this.name = "ConfigError";
+    }
+}
+
 /** The config schema of a policy: its tunables, each with a JSON-schema `default`. */
 export type ConfigProperties = { [key: string]: PolicyConfigJSONSchema };
 
@@ -56,14 +64,28 @@ interface PolicyBase {
     readonly config: ConfigProperties;
 }
 
+/** What JSON schema cannot say about a config (a string that must compile as a regular expression): throws ConfigError. */
+export type ConfigValidator<C> = (config: C) => void;
+
+/** A policy of this pack: CrossGuard's fields, plus the config check the pack runs at Configure. */
+export interface PackPolicyExtras {
+    /** Throws ConfigError when the given config (the pack config's properties for this policy) cannot be used. */
+    readonly validateConfig?: (given: object | undefined) => void;
+}
+
+function configValidator<C>(properties: ConfigProperties, validate: ConfigValidator<C> | undefined): PackPolicyExtras {
+    return validate ? { validateConfig: (given) => validate(resolveConfig<C>(properties, given)) } : {};
+}
+
 export interface ResourcePolicySpec<C> extends PolicyBase {
     /** Every resource type (including aliases) the check applies to. */
     readonly types: readonly string[];
     /** Returns what is wrong, one sentence per finding; nothing when the resource complies or cannot be judged yet. */
     readonly check: (r: Res, config: C) => string[];
+    readonly validateConfig?: ConfigValidator<C>;
 }
 
-export type PackResourcePolicy = ResourceValidationPolicy & { readonly types: readonly string[] };
+export type PackResourcePolicy = ResourceValidationPolicy & PackPolicyExtras & { readonly types: readonly string[] };
 
 export function resourcePolicy<C>(spec: ResourcePolicySpec<C>): PackResourcePolicy {
     const types = new Set(spec.types);
@@ -87,6 +109,7 @@ export function resourcePolicy<C>(spec: ResourcePolicySpec<C>): PackResourcePoli
         description: spec.description,
         enforcementLevel: spec.enforcementLevel,
         configSchema: schemaOf(spec.config),
+        ...configValidator(spec.config, spec.validateConfig),
         types: spec.types,
         validateResource: spec.types.length === 1 ? ofType(spec.types[0], validateResource) : validateResource,
     };
@@ -116,9 +139,10 @@ export interface StackPolicySpec<C> extends PolicyBase {
      */
     readonly onlyWith?: string;
     readonly check: (resources: readonly Res[], config: C) => Finding[];
+    readonly validateConfig?: ConfigValidator<C>;
 }
 
-export function stackPolicy<C>(spec: StackPolicySpec<C>): StackValidationPolicy {
+export function stackPolicy<C>(spec: StackPolicySpec<C>): StackValidationPolicy & PackPolicyExtras {
     const validateStack = (args: StackValidationArgs, report: ReportViolation) => {
         const config = resolveConfig<C>(spec.config, args.getConfig<object>());
         for (const f of spec.check(stackResources(args.resources), config)) {
@@ -130,6 +154,7 @@ export function stackPolicy<C>(spec: StackPolicySpec<C>): StackValidationPolicy 
         description: spec.description,
         enforcementLevel: spec.enforcementLevel,
         configSchema: schemaOf(spec.config),
+        ...configValidator(spec.config, spec.validateConfig),
         validateStack: spec.onlyWith ? ofType(spec.onlyWith, validateStack) : validateStack,
     };
 }

@@ -134,6 +134,17 @@ export function hasUnknown(v: Value): boolean {
     return Array.isArray(v) && v.some((e) => e === UNKNOWN);
 }
 
+/** True when `v` holds an unknown value anywhere inside. */
+export function anyUnknown(v: Value): boolean {
+    if (v === UNKNOWN) {
+        return true;
+    }
+    if (Array.isArray(v)) {
+        return v.some(anyUnknown);
+    }
+    return v !== null && typeof v === "object" && Object.values(v).some(anyUnknown);
+}
+
 /** One item or a list (IAM `Action`, `Resource`), as a list. */
 export function asList(v: Value): Value[] {
     if (v === undefined || v === null) {

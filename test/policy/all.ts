@@ -6,13 +6,14 @@ import { eksPolicies } from "../../policy/eks";
 import { eksStackPolicies } from "../../policy/eks-stack";
 import { kubernetesPolicies } from "../../policy/kubernetes";
 import { networkPolicies } from "../../policy/network";
+import { peerPolicies } from "../../policy/peer";
 import { securityPolicies } from "../../policy/security";
 import { stackPolicies } from "../../policy/stack";
 
 /** Every policy of the pack, in the order policy/index.ts passes them (tests never import index.ts: it starts a server). */
 export const ALL_POLICIES = [
     ...ecrPolicies, ...ecrPullPolicies, ...ecsPolicies, ...eksPolicies, ...eksStackPolicies, ...kubernetesPolicies,
-    ...networkPolicies, ...securityPolicies, ...stackPolicies,
+    ...networkPolicies, ...peerPolicies, ...securityPolicies, ...stackPolicies,
 ];
 export const RESOURCE_POLICIES = ALL_POLICIES.filter((p) => "validateResource" in p) as ResourceValidationPolicy[];
 export const STACK_POLICIES = ALL_POLICIES.filter((p) => "validateStack" in p) as StackValidationPolicy[];

@@ -2,8 +2,11 @@ import {
     c2FargateHostAccess, c4ContainerLogging, c4FargateCpuMemory, c4TaskRoles, c5NoAppMesh, c5ServiceDiscovery, c8EcsFargateCapacity,
     c8SpotOnlyLoadBalanced, c9GravitonTasks, c11EcsContainerInsights, c15Ec2Placement,
 } from "../../policy/ecs";
-import { APP_CONTAINER, fixtures, taskDefinition } from "./fixtures";
-import { expectResource, variant } from "./harness";
+import { APP_CONTAINER, ecsStack, fixtures, taskDefinition } from "./fixtures";
+import { expectResource, expectStack, TestResource, variant } from "./harness";
+
+const replace = (resources: TestResource[], r: TestResource) => resources.map((x) => (x.name === r.name ? r : x));
+const withService = (service: TestResource) => replace(ecsStack(), service);
 
 describe("policy: ECS", () => {
     it("C2: Fargate tasks with GPUs, privileged containers or host paths are reported", async () => {
@@ -50,10 +53,15 @@ describe("policy: ECS", () => {
     });
 
     it("C5: services use Service Connect, Cloud Map or VPC Lattice", async () => {
-        await expectResource(c5ServiceDiscovery, fixtures.service(), []);
+        await expectStack(c5ServiceDiscovery, ecsStack(), []);
         const bare = variant(fixtures.service(), "props.serviceConnectConfiguration", undefined);
-        await expectResource(c5ServiceDiscovery, bare, ["ECS service orders-svc uses neither Service Connect, Cloud Map (serviceRegistries) nor VPC Lattice."]);
-        await expectResource(c5ServiceDiscovery, variant(bare, "props.serviceRegistries", { registryArn: "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1" }), []);
+        await expectStack(c5ServiceDiscovery, withService(bare), [["orders-svc", "ECS service orders-svc uses neither Service Connect, Cloud Map (serviceRegistries) nor VPC Lattice."]]);
+        await expectStack(c5ServiceDiscovery, withService(variant(bare, "props.serviceRegistries", { registryArn: "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1" })), []);
+        // A queue worker takes no calls: no load balancer, no port mappings.
+        const { portMappings: _ports, ...noPorts } = APP_CONTAINER;
+        const worker = variant(bare, "props.loadBalancers", undefined);
+        await expectStack(c5ServiceDiscovery, replace(withService(worker), taskDefinition([noPorts])), []);
+        await expectStack(c5ServiceDiscovery, withService(worker), [["orders-svc", "ECS service orders-svc uses neither Service Connect, Cloud Map (serviceRegistries) nor VPC Lattice."]]);
     });
 
     it("C8: clusters attach FARGATE and FARGATE_SPOT", async () => {
@@ -63,11 +71,11 @@ describe("policy: ECS", () => {
     });
 
     it("C8: a load-balanced service on FARGATE_SPOT alone is advisory-reported", async () => {
-        await expectResource(c8SpotOnlyLoadBalanced, fixtures.service(), []);
-        await expectResource(c8SpotOnlyLoadBalanced, variant(fixtures.service(), "props.capacityProviderStrategies", [{ capacityProvider: "FARGATE_SPOT", weight: 1 }]),
-            ["Load-balanced service orders-svc runs only on FARGATE_SPOT."]);
+        await expectStack(c8SpotOnlyLoadBalanced, ecsStack(), []);
+        await expectStack(c8SpotOnlyLoadBalanced, withService(variant(fixtures.service(), "props.capacityProviderStrategies", [{ capacityProvider: "FARGATE_SPOT", weight: 1 }])),
+            [["orders-svc", "Load-balanced service orders-svc runs only on FARGATE_SPOT."]]);
         const worker = variant(fixtures.service(), "props.loadBalancers", undefined);
-        await expectResource(c8SpotOnlyLoadBalanced, variant(worker, "props.capacityProviderStrategies", [{ capacityProvider: "FARGATE_SPOT", weight: 1 }]), []);
+        await expectStack(c8SpotOnlyLoadBalanced, withService(variant(worker, "props.capacityProviderStrategies", [{ capacityProvider: "FARGATE_SPOT", weight: 1 }])), []);
     });
 
     it("C9: tasks run on ARM64; x86_64 (or the default) is reported", async () => {
@@ -75,6 +83,8 @@ describe("policy: ECS", () => {
         await expectResource(c9GravitonTasks, variant(fixtures.taskDefinition(), "props.runtimePlatform", undefined),
             ["Task definition orders-td runs on X86_64; allowed: ARM64."]);
         await expectResource(c9GravitonTasks, variant(fixtures.taskDefinition(), "props.runtimePlatform.cpuArchitecture", "X86_64"), [], { allowedArchitectures: ["ARM64", "X86_64"] });
+        // Windows containers run on X86_64 only: not judged.
+        await expectResource(c9GravitonTasks, variant(fixtures.taskDefinition(), "props.runtimePlatform", { operatingSystemFamily: "WINDOWS_SERVER_2022_CORE", cpuArchitecture: "X86_64" }), []);
     });
 
     it("C11: clusters enable Container Insights", async () => {
@@ -87,11 +97,11 @@ describe("policy: ECS", () => {
 
     it("C15: EC2-backed services spread over AZs, then binpack; Fargate services are not concerned", async () => {
         const ec2 = variant(variant(fixtures.service(), "props.capacityProviderStrategies", undefined), "props.launchType", "EC2");
-        await expectResource(c15Ec2Placement, fixtures.service(), []);
-        await expectResource(c15Ec2Placement, ec2, ["EC2-backed service orders-svc does not spread on attribute:ecs.availability-zone then binpack."]);
-        await expectResource(c15Ec2Placement, variant(ec2, "props.orderedPlacementStrategies",
-            [{ type: "spread", field: "attribute:ecs.availability-zone" }, { type: "binpack", field: "memory" }]), []);
-        await expectResource(c15Ec2Placement, variant(ec2, "props.orderedPlacementStrategies", [{ type: "binpack", field: "memory" }]),
-            ["EC2-backed service orders-svc does not spread on attribute:ecs.availability-zone then binpack."]);
+        await expectStack(c15Ec2Placement, ecsStack(), []);
+        const message = "EC2-backed service orders-svc does not spread on attribute:ecs.availability-zone then binpack.";
+        await expectStack(c15Ec2Placement, withService(ec2), [["orders-svc", message]]);
+        await expectStack(c15Ec2Placement, withService(variant(ec2, "props.orderedPlacementStrategies",
+            [{ type: "spread", field: "attribute:ecs.availability-zone" }, { type: "binpack", field: "memory" }])), []);
+        await expectStack(c15Ec2Placement, withService(variant(ec2, "props.orderedPlacementStrategies", [{ type: "binpack", field: "memory" }])), [["orders-svc", message]]);
     });
 });

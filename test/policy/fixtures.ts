@@ -25,6 +25,7 @@ export const APP_CONTAINER = {
     name: "app",
     image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/shop/orders:1.0.0`,
     essential: true,
+    readonlyRootFilesystem: true,
     portMappings: [{ containerPort: 8080, protocol: "tcp" }],
     healthCheck: { command: ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"], interval: 30, retries: 3, timeout: 5 },
     logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/shop/orders", "awslogs-region": REGION, "awslogs-stream-prefix": "app" } },
@@ -100,7 +101,7 @@ export const fixtures = {
     }),
     subnet: (az: string, id: string): TestResource => ({
         type: "aws:ec2/subnet:Subnet", name: `net-${id}`, region: REGION,
-        props: { id, vpcId: "vpc-1", availabilityZone: az, cidrBlock: "10.0.0.0/20" },
+        props: { id, vpcId: "vpc-1", availabilityZone: az, cidrBlock: "10.0.0.0/20", mapPublicIpOnLaunch: false },
     }),
     eksCluster: (): TestResource => ({
         type: "aws:eks/cluster:Cluster", name: "platform-cluster", region: REGION,
@@ -143,12 +144,78 @@ export const fixtures = {
         type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "nodes-ssm", region: REGION,
         props: { role: "nodes", policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" },
     }),
-    queue: (): TestResource => ({ type: "aws:sqs/queue:Queue", name: "jobs", region: REGION, props: { sqsManagedSseEnabled: true, visibilityTimeoutSeconds: 300 } }),
+    queue: (): TestResource => ({
+        type: "aws:sqs/queue:Queue", name: "jobs", region: REGION,
+        props: { sqsManagedSseEnabled: true, visibilityTimeoutSeconds: 300, arn: arn("sqs", "jobs"), redrivePolicy: JSON.stringify({ deadLetterTargetArn: arn("sqs", "jobs-dlq"), maxReceiveCount: 5 }) },
+    }),
+    deadLetterQueue: (): TestResource => ({ type: "aws:sqs/queue:Queue", name: "jobs-dlq", region: REGION, props: { sqsManagedSseEnabled: true, arn: arn("sqs", "jobs-dlq") } }),
+    queuePolicy: (): TestResource => ({
+        type: "aws:sqs/queuePolicy:QueuePolicy", name: "jobs-policy", region: REGION,
+        props: {
+            queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/jobs",
+            policy: JSON.stringify({ Version: "2012-10-17", Statement: [
+                { Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: arn("sqs", "jobs"), Condition: { Bool: { "aws:SecureTransport": "false" } } },
+                { Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: arn("sqs", "jobs") },
+            ] }),
+        },
+    }),
     table: (): TestResource => ({
         type: "aws:dynamodb/table:Table", name: "state", region: REGION,
-        props: { billingMode: "PAY_PER_REQUEST", hashKey: "pk", attributes: [{ name: "pk", type: "S" }], serverSideEncryption: { enabled: true } },
+        props: { billingMode: "PAY_PER_REQUEST", hashKey: "pk", attributes: [{ name: "pk", type: "S" }], serverSideEncryption: { enabled: true }, pointInTimeRecovery: { enabled: true } },
     }),
     logGroup: (): TestResource => ({ type: "aws:cloudwatch/logGroup:LogGroup", name: "orders-logs", region: REGION, props: { retentionInDays: 30, kmsKeyId: arn("kms", "key/1") } }),
+    kmsKey: (): TestResource => ({ type: "aws:kms/key:Key", name: "logs-key", region: REGION, props: { enableKeyRotation: true, deletionWindowInDays: 30 } }),
+    loadBalancer: (): TestResource => ({
+        type: "aws:lb/loadBalancer:LoadBalancer", name: "shop-alb", region: REGION,
+        props: {
+            arn: arn("elasticloadbalancing", "loadbalancer/app/shop/1"), loadBalancerType: "application", internal: false, subnets: ["subnet-a", "subnet-b"],
+            dropInvalidHeaderFields: true, enableDeletionProtection: true, accessLogs: { bucket: "shop-alb-logs", enabled: true },
+        },
+    }),
+    listenerRule: (): TestResource => ({
+        type: "aws:lb/listenerRule:ListenerRule", name: "orders-rule", region: REGION,
+        props: { listenerArn: arn("elasticloadbalancing", "listener/app/shop/1/443"), priority: 10, conditions: [{ pathPattern: { values: ["/orders/*"] } }], actions: [{ type: "forward", targetGroupArn: TG_ARN }] },
+    }),
+    launchConfiguration: (): TestResource => ({
+        type: "aws:ec2/launchConfiguration:LaunchConfiguration", name: "legacy-lc", region: REGION,
+        props: { imageId: "ami-1", instanceType: "m7g.large", associatePublicIpAddress: false, metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } },
+    }),
+    vpc: (): TestResource => ({ type: "aws:ec2/vpc:Vpc", name: "net-vpc", region: REGION, props: { id: "vpc-1", cidrBlock: "10.0.0.0/16" } }),
+    flowLog: (): TestResource => ({ type: "aws:ec2/flowLog:FlowLog", name: "net-flow", region: REGION, props: { vpcId: "vpc-1", trafficType: "ALL", logDestination: arn("logs", "log-group:/vpc/flow") } }),
+    stateMachine: (): TestResource => ({
+        type: "aws:sfn/stateMachine:StateMachine", name: "pipeline", region: REGION,
+        props: { roleArn: `arn:aws:iam::${ACCOUNT}:role/pipeline`, definition: "{}", loggingConfiguration: { level: "ERROR", includeExecutionData: false, logDestination: arn("logs", "log-group:/sfn:*") }, tracingConfiguration: { enabled: true } },
+    }),
+    repositoryPolicy: (): TestResource => ({
+        type: "aws:ecr/repositoryPolicy:RepositoryPolicy", name: "orders-pull", region: REGION,
+        props: { repository: "shop/orders", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::210987654321:root" }, Action: ["ecr:BatchGetImage"] }] }) },
+    }),
+    daemonTaskDefinition: (): TestResource => ({
+        type: "aws:ecs/daemonTaskDefinition:DaemonTaskDefinition", name: "agent-td", region: REGION,
+        props: {
+            family: "agent", cpu: "256", memory: "512",
+            taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/agent-task`, executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/agent-exec`,
+            containerDefinitions: [{
+                name: "agent", image: "public.ecr.aws/agent:1", essential: true, readonlyRootFilesystem: true,
+                environments: [{ name: "LOG_LEVEL", value: "info" }], secrets: [{ name: "API_TOKEN", valueFrom: arn("ssm", "parameter/agent/token") }],
+                logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/agent" } },
+                healthCheck: { commands: ["CMD-SHELL", "true"] }, linuxParameters: { capabilities: { adds: [], drops: ["ALL"] } },
+            }],
+        },
+    }),
+    expressService: (): TestResource => ({
+        type: "aws:ecs/expressGatewayService:ExpressGatewayService", name: "web-express", region: REGION,
+        props: {
+            cluster: "shop", cpu: "512", memory: "1024",
+            executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/web-exec`, infrastructureRoleArn: `arn:aws:iam::${ACCOUNT}:role/web-infra`, taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/web-task`,
+            primaryContainer: { image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/shop/web:1.0.0`, containerPort: 8080, environments: [{ name: "LOG_LEVEL", value: "info" }], secrets: [{ name: "DB_PASSWORD", valueFrom: arn("secretsmanager", "secret:shop/db-AbCdEf") }] },
+            networkConfigurations: [{ subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-0123"] }],
+        },
+    }),
+    kubernetesSecret: (): TestResource => ({
+        type: "kubernetes:core/v1:Secret", name: "ci-token",
+        props: { apiVersion: "v1", kind: "Secret", metadata: { name: "ci-token", annotations: { "kubernetes.io/service-account.name": "ci" } }, type: "kubernetes.io/service-account-token" },
+    }),
     mesh: (): TestResource => ({ type: "aws:appmesh/mesh:Mesh", name: "legacy-mesh", region: REGION, props: { name: "legacy" } }),
     nodePool: (): TestResource => ({
         type: "kubernetes:karpenter.sh/v1:NodePool", name: "default-pool",
@@ -189,6 +256,18 @@ export const fixtures = {
         },
     }),
 };
+
+/** An EC2-backed service placed as C15 asks: spread over AZs, then binpack. */
+export function ec2Service(): TestResource {
+    return {
+        type: "aws:ecs/service:Service", name: "gpu-svc", region: REGION,
+        props: {
+            cluster: arn("ecs", "cluster/shop-us-east-1"), taskDefinition: arn("ecs", "task-definition/orders:1"), desiredCount: 2, launchType: "EC2",
+            orderedPlacementStrategies: [{ type: "spread", field: "attribute:ecs.availability-zone" }, { type: "binpack", field: "memory" }],
+            networkConfiguration: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-0123"], assignPublicIp: false },
+        },
+    };
+}
 
 /** A minimal, compliant ECS service stack: subnets in three AZs, cluster, capacity, task, target group, service. */
 export function ecsStack(): TestResource[] {

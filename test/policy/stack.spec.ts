@@ -3,7 +3,7 @@ import { c7PodIdentityAgent, c11EksObservability, c12EksAutoscaling, c13ManagedA
 import {
     c2EcsCapacityProviders, c3EcrLifecyclePolicy, c3EcrReplication, c10ContainerHealthCheck, c10TargetGroupHealth, c15MultiAzSubnets,
 } from "../../policy/stack";
-import { APP_CONTAINER, ecsStack, fixtures, taskDefinition } from "./fixtures";
+import { APP_CONTAINER, ec2Service, ecsStack, fixtures, taskDefinition } from "./fixtures";
 import { STACK_POLICIES } from "./all";
 import { expectStack, taggedType, TestResource, UNKNOWN, urnOf, validateStack, variant } from "./harness";
 
@@ -146,11 +146,20 @@ describe("policy: stack rules", () => {
             ...replace(replace(without(ecsStack(), "shop-us-east-1-capacity"), taskDefinition([noHealth])),
                 variant(fixtures.targetGroup(), "props.healthCheck", undefined)),
             fixtures.ecsCluster("eu-central-1"), fixtures.repository(), fixtures.eksCluster(),
+            // A Spot-only, undiscoverable, EC2-placed-anyhow service pinned to platform 1.3.0 with a 16 vCPU task.
+            { ...variant(variant(variant(variant(fixtures.service(), "props.capacityProviderStrategies", [{ capacityProvider: "FARGATE_SPOT", weight: 1 }]),
+                "props.serviceConnectConfiguration", undefined), "props.platformVersion", "1.3.0"), "props.taskDefinition", "arn:aws:ecs:us-east-1:123456789012:task-definition/big:1"), name: "spot-svc" },
+            { ...variant(variant(taskDefinition(), "props.cpu", "16384"), "props.memory", "32768"), name: "big-td", props: { ...variant(variant(taskDefinition(), "props.cpu", "16384"), "props.memory", "32768").props, arn: "arn:aws:ecs:us-east-1:123456789012:task-definition/big:1" } },
+            { ...variant(variant(ec2Service(), "props.orderedPlacementStrategies", undefined), "props.launchType", undefined), name: "default-launch-svc" },
+            variant(variant(fixtures.registryScanning(), "props.scanType", "ENHANCED"), "props.rules.0.repositoryFilters", [{ filter: "billing/*", filterType: "WILDCARD" }]),
+            variant(fixtures.queue(), "props.redrivePolicy", undefined), fixtures.vpc(),
         ];
         const tagged = STACK_POLICIES.map((p) => ({ p, type: taggedType(p.validateStack) })).filter((t) => t.type !== undefined);
         assert.deepEqual(tagged.map((t) => t.p.name).sort(), [
             "c10-container-health-check", "c10-target-group-health", "c11-eks-observability", "c12-eks-autoscaling",
-            "c13-managed-addons", "c2-ecs-capacity-providers", "c3-ecr-lifecycle-policy", "c3-ecr-replication", "c7-pod-identity-agent",
+            "c13-managed-addons", "c15-ec2-placement", "c2-ecs-capacity-providers", "c3-ecr-enhanced-scanning-coverage",
+            "c3-ecr-lifecycle-policy", "c3-ecr-replication", "c4-fargate-platform-version", "c5-service-discovery",
+            "c7-pod-identity-agent", "c8-spot-only-load-balanced", "sec-sqs-dead-letter-queue", "sec-vpc-flow-logs",
         ]);
         for (const { p, type } of tagged) {
             const found = await validateStack(p, faulty, {}, false);
