@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS } from "../logs";
 import { ArgumentErrors, isKnown, show } from "../validation";
-import { compareVersions, EKS_FEATURE_MINIMUMS, EKS_VERSION_CALENDAR, supportedVersions, supportStatus, today, VersionVerdict } from "./versions";
+import { AUTO_MODE_BUILT_IN, MANAGED_ADDONS } from "./addons";
+import { compareVersions, EKS_ADDON_VERSIONS, EKS_FEATURE_MINIMUMS, NODE_AMI_VERSIONS, EKS_VERSION_CALENDAR, supportedVersions, supportStatus, today, VersionVerdict } from "./versions";
 
 /** Node operating systems for managed node groups and Karpenter (checklist C14). */
 export const NODE_OS = ["BOTTLEROCKET", "AL2023"] as const;
@@ -65,8 +66,21 @@ export interface EksPlatformArgs {
     readonly extendedSupport?: boolean;
     /** IAM role ARNs given cluster-admin through access entries (not the identity that deploys: it already is). @default [] */
     readonly adminRoleArns?: pulumi.Input<string>[];
-    /** CIDRs allowed to reach a public API endpoint; empty keeps the endpoint private only. @default [] */
+    /**
+     * Open the API endpoint to the internet, restricted to `publicAccessCidrs`; private access stays on, so nodes
+     * and pods use the VPC endpoint. The same `pulumi up` installs Helm releases and custom resources through
+     * this endpoint, so it must be reachable from where Pulumi runs: false only when that is inside the VPC (a
+     * runner in it, or a VPN/peered network), otherwise the first `up` cannot finish (EKS user guide, "Cluster
+     * API server endpoint"). @default true
+     */
+    readonly endpointPublicAccess?: boolean;
+    /**
+     * CIDRs that may reach the public endpoint: the CI runners' and administrators' egress ranges. Required
+     * (at least one) when `endpointPublicAccess` is true. @default []
+     */
     readonly publicAccessCidrs?: string[];
+    /** Allow "0.0.0.0/0" in `publicAccessCidrs` (EKS's own default, which the pack's sec-eks-endpoint still refuses). @default false */
+    readonly allowPublicAccessFromAnywhere?: boolean;
     /** Protect the cluster from deletion. @default true */
     readonly deletionProtection?: boolean;
     /** Control-plane log retention in days (a CloudWatch Logs value). @default 90 */
@@ -86,10 +100,17 @@ export interface EksPlatformArgs {
     /** The default NodePool of Karpenter, or the custom NodePool in Auto Mode. */
     readonly nodePool?: NodePoolSpec;
     /**
-     * AMI version in Karpenter's EC2NodeClass alias (`bottlerocket@<version>`): "latest", or the OS's release tag,
-     * "v1.NN.N" for Bottlerocket and "vYYYYMMDD" for AL2023; pin it in production. @default "latest"
+     * AMI version in Karpenter's EC2NodeClass alias (`bottlerocket@<version>`): the OS's release tag, "v1.NN.N" for
+     * Bottlerocket and "vYYYYMMDD" for AL2023, or "latest" (pre-production only: untested AMIs roll out by drift).
+     * @default the release pinned in versions.ts NODE_AMI_VERSIONS for `nodeOs`
      */
     readonly karpenterAmiVersion?: string;
+    /**
+     * Managed add-on versions by add-on name (for example `{ "coredns": "v1.13.2-eksbuild.1" }`), over the ones pinned
+     * for the Kubernetes version in versions.ts EKS_ADDON_VERSIONS; required for every add-on that has no pin there.
+     * @default the pinned versions
+     */
+    readonly addonVersions?: { [addonName: string]: string };
     /** Install the AWS Load Balancer Controller (Auto Mode has load balancing built in). @default true unless `autoMode` */
     readonly loadBalancerController?: boolean;
     /** Install External Secrets Operator. @default true */
@@ -128,6 +149,7 @@ export interface ResolvedEksArgs {
     checkDate: string;
     extendedSupport: boolean;
     adminRoleArns: pulumi.Input<string>[];
+    endpointPublicAccess: boolean;
     publicAccessCidrs: string[];
     deletionProtection: boolean;
     logRetentionInDays: number;
@@ -139,6 +161,7 @@ export interface ResolvedEksArgs {
     spotNodeGroup?: ResolvedNodeGroup;
     nodePool: ResolvedNodePool;
     karpenterAmiVersion: string;
+    addonVersions: { [addonName: string]: string };
     loadBalancerController: boolean;
     externalSecrets: boolean;
     secretsPrefix: string;
@@ -234,18 +257,39 @@ export function resolveEksArgs(name: string, args: EksPlatformArgs): ResolvedEks
         `${show(logRetentionInDays)} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
     errors.require(/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(clusterName), "clusterName",
         `${show(clusterName)} is not a cluster name: 1–100 letters, digits, hyphens and underscores, starting with a letter or digit`);
-    (args.publicAccessCidrs ?? []).forEach((cidr, i) => errors.require(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr) && cidr !== "0.0.0.0/0",
-        `publicAccessCidrs[${i}]`, `${show(cidr)} is not an IPv4 CIDR narrower than 0.0.0.0/0; list the networks that administer the cluster`));
+    const endpointPublicAccess = args.endpointPublicAccess ?? true;
+    const publicAccessCidrs = args.publicAccessCidrs ?? [];
+    const anywhere = args.allowPublicAccessFromAnywhere ?? false;
+    errors.require(!endpointPublicAccess || publicAccessCidrs.length > 0, "publicAccessCidrs",
+        "is empty while endpointPublicAccess is true; list the CIDRs of the CI runners and administrators that run `pulumi up`, " +
+        "or set endpointPublicAccess to false when Pulumi runs inside the VPC");
+    errors.require(endpointPublicAccess || publicAccessCidrs.length === 0, "publicAccessCidrs",
+        `${show(publicAccessCidrs)} is set while endpointPublicAccess is false; remove it or make the endpoint public`);
+    publicAccessCidrs.forEach((cidr, i) => errors.require(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr) && (anywhere || cidr !== "0.0.0.0/0"),
+        `publicAccessCidrs[${i}]`, `${show(cidr)} is not an IPv4 CIDR narrower than 0.0.0.0/0; list the networks that administer the cluster` +
+        " (allowPublicAccessFromAnywhere opens it to all)"));
     if (isKnown(args.subnetAvailabilityZones)) {
         checkZones(errors, args.subnetAvailabilityZones);
     }
 
     // An alias version is "latest" or the OS's GitHub release tag (karpenter.sh v1.15 nodeclasses.md, amiSelectorTerms);
     // the CRD only checks "family@something", so a malformed one would be accepted and no AMI would ever resolve.
-    const karpenterAmiVersion = args.karpenterAmiVersion ?? "latest";
+    const karpenterAmiVersion = args.karpenterAmiVersion ?? NODE_AMI_VERSIONS[nodeOs as ResolvedEksArgs["nodeOs"]] ?? "latest";
     const amiTag = nodeOs === "AL2023" ? { pattern: /^v\d{8}$/, example: "v20260828" } : { pattern: /^v\d+\.\d+\.\d+$/, example: "v1.51.0" };
     errors.require(karpenterAmiVersion === "latest" || amiTag.pattern.test(karpenterAmiVersion), "karpenterAmiVersion",
         `${show(karpenterAmiVersion)} is not an AMI version of ${nodeOs}; use "latest" or a release tag such as "${amiTag.example}"`);
+
+    // Add-ons this cluster installs (Auto Mode runs the networking and storage ones itself).
+    const addonNames = MANAGED_ADDONS.map((s) => s.name).filter((n) => !(autoMode && AUTO_MODE_BUILT_IN.includes(n)));
+    const addonVersions = { ...(EKS_ADDON_VERSIONS[version] ?? {}), ...(args.addonVersions ?? {}) };
+    Object.keys(args.addonVersions ?? {}).forEach((n) => errors.require(addonNames.includes(n), `addonVersions.${n}`,
+        `is not an add-on this cluster installs; allowed: ${addonNames.join(", ")}`));
+    Object.entries(args.addonVersions ?? {}).forEach(([n, v]) => errors.require(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/.test(v), `addonVersions.${n}`,
+        `${show(v)} is not an EKS add-on version such as "v1.13.2-eksbuild.1"`));
+    const unpinned = addonNames.filter((n) => addonVersions[n] === undefined);
+    errors.require(unpinned.length === 0 || verdict === undefined, "addonVersions",
+        `has no version for ${unpinned.join(", ")} on Kubernetes ${version} (pinned only for ${Object.keys(EKS_ADDON_VERSIONS).join(", ")}); ` +
+        "give them, from `aws eks describe-addon-versions --kubernetes-version " + version + "`");
 
     const arch = nodeArchitecture === "x86_64" ? "x86_64" : "arm64";
     const systemNodeGroup = autoMode ? undefined : nodeGroup(errors, "systemNodeGroup", args.systemNodeGroup ?? {}, arch, 3, 6);
@@ -269,7 +313,8 @@ export function resolveEksArgs(name: string, args: EksPlatformArgs): ResolvedEks
         checkDate,
         extendedSupport: args.extendedSupport ?? false,
         adminRoleArns: args.adminRoleArns ?? [],
-        publicAccessCidrs: args.publicAccessCidrs ?? [],
+        endpointPublicAccess,
+        publicAccessCidrs,
         deletionProtection: args.deletionProtection ?? true,
         logRetentionInDays,
         autoMode,
@@ -280,6 +325,7 @@ export function resolveEksArgs(name: string, args: EksPlatformArgs): ResolvedEks
         spotNodeGroup,
         nodePool: pool,
         karpenterAmiVersion,
+        addonVersions: Object.fromEntries(addonNames.map((n) => [n, addonVersions[n]])),
         loadBalancerController: args.loadBalancerController ?? !autoMode,
         externalSecrets: args.externalSecrets ?? true,
         secretsPrefix: args.secretsPrefix ?? `${clusterName}/`,
