@@ -119,6 +119,15 @@ describe("EksPlatform argument errors (nothing registered)", () => {
         assert.equal(addons.find((a) => a.inputs.addonName === "vpc-cni")!.inputs.addonVersion, "v1.21.1-eksbuild.3");
     });
 
+    it("row 6: a managed node group must have nodes (nothing scales it up from 0); a Spot group defaults to 1", async () => {
+        const empty = await runPlatform({ spotNodeGroup: { enabled: true, minSize: 0 } });
+        assertInputError(empty, "spotNodeGroup.minSize", "0 is not a whole number ≥ 1", "Karpenter does not resize managed groups");
+        const spot = await runPlatform({ spotNodeGroup: { enabled: true } });
+        const group = spot.resources.find((r) => r.name === "bad-spot" && r.type === "aws:eks/nodeGroup:NodeGroup")!;
+        assert.deepEqual(group.inputs.scalingConfig, { minSize: 1, maxSize: 10, desiredSize: 1 });
+        assert.ok(!group.ignoreChanges.includes("scalingConfig.desiredSize"));
+    });
+
     it("row 12: Karpenter's EC2NodeClass pins the OS's AMI release by default, never @latest", async () => {
         for (const [nodeOs, alias] of [["BOTTLEROCKET", "bottlerocket@v1.56.0"], ["AL2023", "al2023@v20260304"]]) {
             const run = await runPlatform({ nodeOs });

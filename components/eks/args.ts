@@ -13,7 +13,10 @@ export const NODE_ARCHITECTURES = ["arm64", "x86_64"] as const;
 export interface NodeGroupSpec {
     /** Instance types, all of the group's architecture. @default ["m7g.large", "m6g.large"] for arm64, ["m7i.large", "m6i.large"] for x86_64 */
     readonly instanceTypes?: string[];
-    /** @default 3 (system), 0 (spot) */
+    /**
+     * Nothing resizes a managed node group here (no Cluster Autoscaler; Karpenter launches its own nodes and never
+     * resizes managed groups, karpenter.sh FAQ), so its size is what Pulumi sets: minSize ≥ 1. @default 3 (system), 1 (spot)
+     */
     readonly minSize?: number;
     /** @default 6 (system), 10 (spot) */
     readonly maxSize?: number;
@@ -24,7 +27,10 @@ export interface NodeGroupSpec {
 }
 
 export interface SpotNodeGroupSpec extends NodeGroupSpec {
-    /** Create a Spot group, tainted `capacity=spot:NoSchedule`, for non-critical work that tolerates it. @default false */
+    /**
+     * Create a fixed-size Spot group, tainted `capacity=spot:NoSchedule`, for non-critical work that tolerates it.
+     * With Karpenter, prefer its NodePool's "spot" capacity type, which scales with demand. @default false
+     */
     readonly enabled?: boolean;
 }
 
@@ -175,7 +181,9 @@ function nodeGroup(errors: ArgumentErrors, property: string, spec: NodeGroupSpec
     const maxSize = spec.maxSize ?? Math.max(maxDefault, minSize);
     const desiredSize = spec.desiredSize ?? minSize;
     const diskSizeGiB = spec.diskSizeGiB ?? 50;
-    errors.require(Number.isInteger(minSize) && minSize >= 0, `${property}.minSize`, `${show(minSize)} is not a whole number ≥ 0`);
+    errors.require(Number.isInteger(minSize) && minSize >= 1, `${property}.minSize`,
+        `${show(minSize)} is not a whole number ≥ 1: nothing scales a managed node group up from its minimum (no Cluster Autoscaler, ` +
+        "and Karpenter does not resize managed groups), so it would stay empty; use Karpenter's NodePool for capacity that follows demand");
     errors.require(Number.isInteger(maxSize) && maxSize >= 1, `${property}.maxSize`, `${show(maxSize)} is not a whole number ≥ 1`);
     errors.require(minSize <= maxSize, `${property}.minSize`, `${show(minSize)} is above maxSize ${show(maxSize)}; minSize must be ≤ maxSize`);
     errors.require(desiredSize >= minSize && desiredSize <= maxSize, `${property}.desiredSize`,
@@ -293,7 +301,7 @@ export function resolveEksArgs(name: string, args: EksPlatformArgs): ResolvedEks
 
     const arch = nodeArchitecture === "x86_64" ? "x86_64" : "arm64";
     const systemNodeGroup = autoMode ? undefined : nodeGroup(errors, "systemNodeGroup", args.systemNodeGroup ?? {}, arch, 3, 6);
-    const spotNodeGroup = !autoMode && args.spotNodeGroup?.enabled ? nodeGroup(errors, "spotNodeGroup", args.spotNodeGroup, arch, 0, 10) : undefined;
+    const spotNodeGroup = !autoMode && args.spotNodeGroup?.enabled ? nodeGroup(errors, "spotNodeGroup", args.spotNodeGroup, arch, 1, 10) : undefined;
     const pool = nodePool(errors, args.nodePool ?? {}, autoMode);
     errors.throwIfAny();
 
