@@ -10,7 +10,7 @@ const ACCOUNT = "123456789012";
 const REGION = "us-east-1";
 const arn = (service: string, resource: string, region = REGION) => `arn:aws:${service}:${region}:${ACCOUNT}:${resource}`;
 
-export const LIFECYCLE_DOCUMENT = lifecyclePolicyDocument({ untaggedExpireDays: 14, keepTaggedCount: 30, expiringTagPrefixes: ["dev-"], expiringTagPrefixDays: 14 });
+export const LIFECYCLE_DOCUMENT = lifecyclePolicyDocument({ untaggedExpireDays: 14, keepTaggedCount: 30, expiringTagPrefixes: ["dev-"], expiringTagPrefixDays: 14, releaseTagPrefixes: ["v"] });
 
 export const TASK_ROLE_TRUST = JSON.stringify({
     Version: "2012-10-17",
