@@ -136,6 +136,20 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
             state.arn = `arn:aws:sqs:${r}:${MOCK_ACCOUNT_ID}:${state.name}`;
             state.url = `https://sqs.${r}.amazonaws.com/${MOCK_ACCOUNT_ID}/${state.name}`;
             break;
+        case "aws:ecs/taskDefinition:TaskDefinition":
+            // Registered as revision 1 of its family.
+            state.revision = 1;
+            state.arn = `arn:aws:ecs:${r}:${MOCK_ACCOUNT_ID}:task-definition/${inputs.family}:1`;
+            state.arnWithoutRevision = `arn:aws:ecs:${r}:${MOCK_ACCOUNT_ID}:task-definition/${inputs.family}`;
+            break;
+        case "aws:s3/bucket:Bucket":
+            state.bucket = inputs.bucket ?? `${name}-0000000`;
+            state.arn = `arn:aws:s3:::${state.bucket}`;
+            state.bucketRegionalDomainName = `${state.bucket}.s3.${r}.amazonaws.com`;
+            break;
+        case "aws:sns/topic:Topic":
+            state.arn = `arn:aws:sns:${r}:${MOCK_ACCOUNT_ID}:${state.name}`;
+            break;
         case "aws:sfn/stateMachine:StateMachine":
             state.arn = `arn:aws:states:${r}:${MOCK_ACCOUNT_ID}:stateMachine:${state.name}`;
             break;
