@@ -246,7 +246,9 @@ const providerRegions = new Map<string, string | undefined>();
 const mocks: pulumi.runtime.Mocks = {
     newResource(args: pulumi.runtime.MockResourceArgs) {
         const region = args.type.startsWith("pulumi:providers:") ? args.inputs.region : regionOf(args.provider);
-        return { id: `${args.name}-id`, state: computedState(args.type, args.name, args.inputs, region) };
+        // Subnet IDs have AWS's form, which some consumers check (Karpenter's EC2NodeClass CRD: "subnet-[0-9a-z]+").
+        const id = args.type === "aws:ec2/subnet:Subnet" ? `subnet-${hexId(args.name, 17)}` : `${args.name}-id`;
+        return { id, state: computedState(args.type, args.name, args.inputs, region) };
     },
     call(args: pulumi.runtime.MockCallArgs) {
         const region = regionOf(args.provider);

@@ -173,7 +173,7 @@ export function commonChecks(stack: string, regions: string[], getRun: () => Moc
         for (const region of regions) {
             const v = view(run, region);
             assert.deepEqual(v.privateSubnets.map((s) => s.inputs.availabilityZone).sort(), ZONES[region]);
-            assert.deepEqual([...v.one(T.cluster).inputs.vpcConfig.subnetIds].sort(), v.privateSubnets.map((s) => `${s.name}-id`).sort());
+            assert.deepEqual([...v.one(T.cluster).inputs.vpcConfig.subnetIds].sort(), v.privateSubnets.map((s) => s.id).sort());
             const zones = v.one(T.nodePool).inputs.spec.template.spec.requirements.find((q: any) => q.key === "topology.kubernetes.io/zone");
             assert.deepEqual(zones, { key: "topology.kubernetes.io/zone", operator: "In", values: ZONES[region] });
         }

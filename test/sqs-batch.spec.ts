@@ -274,7 +274,7 @@ describe("sqs-batch stack", () => {
             assert.equal(params.LaunchType, undefined);
             assert.equal(params.PlatformVersion, "LATEST");
             assert.deepEqual(params.NetworkConfiguration.AwsvpcConfiguration, {
-                Subnets: [0, 1, 2].map((i) => `network-us-east-1-private-${i}-id`),
+                Subnets: [0, 1, 2].map((i) => run.named(`network-us-east-1-private-${i}`, "aws:ec2/subnet:Subnet").id),
                 SecurityGroups: ["batch-us-east-1-stage-tasks-id"],
                 AssignPublicIp: "DISABLED",
             });

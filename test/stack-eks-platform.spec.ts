@@ -118,7 +118,7 @@ describe("eks-platform stack (Karpenter mode)", () => {
             assert.deepEqual(nc.amiSelectorTerms, [{ alias: "bottlerocket@v1.56.0" }]);
             assert.deepEqual(nc.metadataOptions, { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" });
             assert.ok(nc.blockDeviceMappings.every((b: any) => b.ebs.encrypted === true));
-            assert.deepEqual(nc.subnetSelectorTerms, v.privateSubnets.map((s) => ({ id: `${s.name}-id` })));
+            assert.deepEqual(nc.subnetSelectorTerms, v.privateSubnets.map((s) => ({ id: s.id })));
         }
     });
 
@@ -126,7 +126,7 @@ describe("eks-platform stack (Karpenter mode)", () => {
         for (const region of REGIONS) {
             const v = view(run, region);
             for (const ng of v.of(T.nodeGroup)) {
-                assert.deepEqual([...ng.inputs.subnetIds].sort(), v.privateSubnets.map((s) => `${s.name}-id`).sort());
+                assert.deepEqual([...ng.inputs.subnetIds].sort(), v.privateSubnets.map((s) => s.id).sort());
             }
         }
     });

@@ -8,12 +8,18 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import type { RecordedResource } from "../../plan/mock-engine";
 import { evaluateLifecycle, ImageRecord, lifecycleDocumentErrors, LifecycleRuleDoc } from "../../policy/lib/ecr-lifecycle";
-import { awsModel, checkShape } from "./aws-shapes";
+import { checkShape, ShapeModel } from "../../policy/lib/aws-shapes";
 
-export { iamDocumentProblems } from "./iam";
-export { customResourceProblems, CEL_STATS } from "./crds";
+export { iamDocumentProblems, policyDocumentsOf } from "../../policy/lib/iam-catalogue";
+export { CEL_STATS, CHECKED_CR_TYPES, customResourceProblems } from "../../policy/lib/crd-check";
 
 const REF = path.join(__dirname, "reference");
+const models = new Map<string, ShapeModel>();
+/** A trimmed AWS API model of reference/aws. */
+export function awsModel(file: "ecs.json" | "elbv2.json" | "ecr.json"): ShapeModel {
+    if (!models.has(file)) models.set(file, JSON.parse(fs.readFileSync(path.join(REF, "aws", file), "utf8")));
+    return models.get(file)!;
+}
 
 function json(value: unknown): any {
     if (typeof value !== "string") return value;

@@ -1,11 +1,9 @@
 import * as assert from "node:assert/strict";
 import type { MockRun } from "../../plan/mock-engine";
 import {
-    aslProblems, CEL_STATS, containerDefinitionProblems, customResourceProblems, helmValuesProblems, iamDocumentProblems,
-    karpenterPolicyProblems, lifecyclePolicyProblems, providerFieldProblems, runTaskProblems,
+    aslProblems, CEL_STATS, CHECKED_CR_TYPES, containerDefinitionProblems, customResourceProblems, helmValuesProblems, iamDocumentProblems,
+    karpenterPolicyProblems, lifecyclePolicyProblems, policyDocumentsOf, providerFieldProblems, runTaskProblems,
 } from "./checks";
-import { CHECKED_CR_TYPES } from "./crds";
-import { policyDocumentsOf } from "./iam";
 import { plan, planned, withRealisticIds } from "./plans";
 
 /**

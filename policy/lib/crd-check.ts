@@ -6,16 +6,10 @@
  * skipped; a rule the evaluator cannot run is counted, not passed.
  */
 import Ajv from "ajv";
-import * as fs from "fs";
-import * as path from "path";
+import { CRDS } from "./data/crds";
 
-const CRDS = path.join(__dirname, "reference", "crds");
-const FILES: { [type: string]: string } = {
-    "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": "karpenter.k8s.aws_ec2nodeclasses.v1.14.1.json",
-    "kubernetes:karpenter.sh/v1:NodePool": "karpenter.sh_nodepools.v1.14.1.json",
-    "kubernetes:external-secrets.io/v1:ClusterSecretStore": "external-secrets.io_clustersecretstores.2.9.0.aws.json",
-};
-export const CHECKED_CR_TYPES = Object.keys(FILES);
+/** Pulumi types of the custom resources whose CRDs the pack carries. */
+export const CHECKED_CR_TYPES = Object.keys(CRDS);
 
 /** How many CEL rules were evaluated across all checks, and how many could not be. */
 export const CEL_STATS = { evaluated: 0, failed: 0, transitionSkipped: 0, unsupported: 0, unsupportedRules: new Set<string>() };
@@ -42,8 +36,7 @@ function closed(schema: any): any {
 const validators = new Map<string, { validate: any; schema: any }>();
 function crd(type: string): { validate: any; schema: any } {
     if (!validators.has(type)) {
-        const doc = JSON.parse(fs.readFileSync(path.join(CRDS, FILES[type]), "utf8"));
-        const schema = doc.spec.versions[0].schema.openAPIV3Schema;
+        const schema = (CRDS[type] as any).spec.versions[0].schema.openAPIV3Schema;
         const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
         validators.set(type, { validate: ajv.compile(closed(schema)), schema });
     }
@@ -90,7 +83,7 @@ function celProblems(schema: any, value: unknown, where: string): string[] {
 
 /** A custom resource's problems against its CRD; types without a vendored CRD are not checked. */
 export function customResourceProblems(type: string, name: string, object: { apiVersion?: string; kind?: string; metadata?: unknown; spec?: unknown }): string[] {
-    if (!FILES[type]) return [];
+    if (!CRDS[type]) return [];
     const { validate, schema } = crd(type);
     const doc = { apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata ?? {}, spec: object.spec };
     const problems: string[] = [];

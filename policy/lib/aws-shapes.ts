@@ -4,11 +4,8 @@
  * task Parameters name the same members with a capital first letter and may end a key in ".$" (a path
  * resolved at run time, whose value is not checked).
  */
-import * as fs from "fs";
-import * as path from "path";
-
 export interface ShapeModel { shapes: { [name: string]: Shape } }
-interface Shape {
+export interface Shape {
     type: string;
     members?: { [name: string]: { shape: string } };
     member?: { shape: string };
@@ -18,15 +15,6 @@ interface Shape {
     enum?: string[];
     min?: number;
     max?: number;
-}
-
-const REF = path.join(__dirname, "reference", "aws");
-const cache = new Map<string, ShapeModel>();
-export function awsModel(file: "ecs.json" | "elbv2.json" | "ecr.json"): ShapeModel {
-    if (!cache.has(file)) {
-        cache.set(file, JSON.parse(fs.readFileSync(path.join(REF, file), "utf8")));
-    }
-    return cache.get(file)!;
 }
 
 export interface ShapeOptions {
