@@ -7,16 +7,23 @@ import { evaluateLifecycle, lifecycleDocumentErrors, LifecycleRuleDoc } from "./
 import { ofTypes } from "./lib/graph";
 import { iamDocumentProblems, policyDocumentsOf } from "./lib/iam-catalogue";
 import { Finding, resourcePolicy, stackPolicy } from "./lib/policy";
-import { get, hasUnknown, isUnknown, json, num, Obj, Value } from "./lib/values";
+import { get, isUnknown, json, num, Obj, Value } from "./lib/values";
 
 /**
  * Deploy readiness (issue 18): what AWS or Kubernetes would refuse at `pulumi up`, caught at preview,
  * for any program. Advisory by default: the catalogues they judge by can lag a brand-new API field.
  */
 
-/** Resolved props without unknowns, as plain JSON values (strings holding JSON parsed). */
+/** Whether `v` holds an unknown value anywhere (preview): such a value cannot be judged yet. */
+function anyUnknown(v: Value): boolean {
+    if (isUnknown(v)) return true;
+    if (Array.isArray(v)) return v.some(anyUnknown);
+    return v !== null && typeof v === "object" && Object.values(v).some(anyUnknown);
+}
+
+/** `v` when it is wholly known, else undefined. */
 function known(v: Value): unknown | undefined {
-    return v === undefined || hasUnknown(v) ? undefined : v;
+    return v === undefined || anyUnknown(v) ? undefined : v;
 }
 
 export const deployContainerDefinitionShape = resourcePolicy({

@@ -5,7 +5,7 @@
  * extension `find` registered). Transition rules (those reading `oldSelf`) only apply to updates and are
  * skipped; a rule the evaluator cannot run is counted, not passed.
  */
-import Ajv from "ajv";
+import type AjvType from "ajv";
 import { CRDS } from "./data/crds";
 
 /** Pulumi types of the custom resources whose CRDs the pack carries. */
@@ -14,10 +14,17 @@ export const CHECKED_CR_TYPES = Object.keys(CRDS);
 /** How many CEL rules were evaluated across all checks, and how many could not be. */
 export const CEL_STATS = { evaluated: 0, failed: 0, transitionSkipped: 0, unsupported: 0, unsupportedRules: new Set<string>() };
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const cel = require("@marcbachmann/cel-js");
-const env = new cel.Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false });
-env.registerFunction("string.find(string): string", (s: string, re: string) => new RegExp(re).exec(s)?.[0] ?? "");
+// Loaded on first use, so a pack run without custom resources does not pay for the evaluator.
+let celEnv: any;
+function env(): any {
+    if (!celEnv) {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const cel = require("@marcbachmann/cel-js");
+        celEnv = new cel.Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false });
+        celEnv.registerFunction("string.find(string): string", (s: string, re: string) => new RegExp(re).exec(s)?.[0] ?? "");
+    }
+    return celEnv;
+}
 
 /** The schema with unknown fields closed where Kubernetes would prune or reject them. */
 function closed(schema: any): any {
@@ -37,6 +44,8 @@ const validators = new Map<string, { validate: any; schema: any }>();
 function crd(type: string): { validate: any; schema: any } {
     if (!validators.has(type)) {
         const schema = (CRDS[type] as any).spec.versions[0].schema.openAPIV3Schema;
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const Ajv = require("ajv").default as typeof AjvType;
         const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
         validators.set(type, { validate: ajv.compile(closed(schema)), schema });
     }
@@ -59,7 +68,7 @@ function celProblems(schema: any, value: unknown, where: string): string[] {
             continue;
         }
         try {
-            const ok = env.evaluate(rule.rule, { self: celValue(value) });
+            const ok = env().evaluate(rule.rule, { self: celValue(value) });
             CEL_STATS.evaluated++;
             if (ok !== true) {
                 CEL_STATS.failed++;

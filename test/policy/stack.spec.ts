@@ -140,17 +140,21 @@ describe("policy: stack rules", () => {
     it("a stack policy tagged with the type it judges finds nothing without it, so CrossGuard may skip it", async () => {
         // Every tagged policy's fault at once: no capacity providers, a container without a health check
         // behind a target group without one, a repository neither expired nor replicated to the second
-        // workload region, an EKS cluster without add-ons or autoscaling.
+        // workload region, an EKS cluster without add-ons or autoscaling whose private endpoint a Deployment is applied
+        // through, a node group left at 0.
         const { healthCheck: _omit, ...noHealth } = APP_CONTAINER;
         const faulty = [
             ...replace(replace(without(ecsStack(), "shop-us-east-1-capacity"), taskDefinition([noHealth])),
                 variant(fixtures.targetGroup(), "props.healthCheck", undefined)),
             fixtures.ecsCluster("eu-central-1"), fixtures.repository(), fixtures.eksCluster(),
+            // Applied through the private-only endpoint; and a node group nothing scales up from 0.
+            fixtures.deployment(), variant(fixtures.nodeGroup(), "props.scalingConfig", { minSize: 0, desiredSize: 0, maxSize: 10 }),
         ];
         const tagged = STACK_POLICIES.map((p) => ({ p, type: taggedType(p.validateStack) })).filter((t) => t.type !== undefined);
         assert.deepEqual(tagged.map((t) => t.p.name).sort(), [
             "c10-container-health-check", "c10-target-group-health", "c11-eks-observability", "c12-eks-autoscaling",
             "c13-managed-addons", "c2-ecs-capacity-providers", "c3-ecr-lifecycle-policy", "c3-ecr-replication", "c7-pod-identity-agent",
+            "deploy-eks-endpoint-reachable", "deploy-node-group-scaled",
         ]);
         for (const { p, type } of tagged) {
             const found = await validateStack(p, faulty, {}, false);
