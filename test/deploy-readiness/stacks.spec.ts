@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { MockRun } from "../../plan/mock-engine";
 import {
-    aslProblems, CEL_STATS, CHECKED_CR_TYPES, containerDefinitionProblems, customResourceProblems, helmValuesProblems, iamDocumentProblems,
+    allStates, aslProblems, PROVIDER_FIELDS, CEL_STATS, CHECKED_CR_TYPES, containerDefinitionProblems, customResourceProblems, helmValuesProblems, iamDocumentProblems,
     karpenterPolicyProblems, lifecyclePolicyProblems, policyDocumentsOf, providerFieldProblems, runTaskProblems,
 } from "./checks";
 import { plan, planned, withRealisticIds } from "./plans";
@@ -36,7 +36,8 @@ describe("deploy readiness: every stack and example against upstream definitions
     it("ECS and Step Functions: every runTask integration's Parameters are RunTaskRequest members", () => {
         const sms = all("aws:sfn/stateMachine:StateMachine");
         counts.stateMachines = sms.length;
-        assert.ok(sms.length >= 2);
+        counts.runTasks = sms.flatMap((sm) => allStates(JSON.parse(sm.inputs.definition))).filter(([, st]) => String(st.Resource).includes(":ecs:runTask")).length;
+        assert.ok(sms.length >= 2 && counts.runTasks >= 4, `${counts.runTasks} runTask states`);
         assert.deepEqual(sms.flatMap(runTaskProblems), []);
     });
 
@@ -46,6 +47,7 @@ describe("deploy readiness: every stack and example against upstream definitions
 
     it("ECS, ELBv2, ECR: provider inputs passed to the APIs unchanged hold values their shapes allow (CreateService, CreateTargetGroup, CreateListener, CreateRepository, …)", () => {
         const problems = all().flatMap(providerFieldProblems);
+        counts.fields = all().filter((r) => PROVIDER_FIELDS.some(([type]) => type === r.type)).length;
         assert.deepEqual(problems, []);
         assert.ok(all("aws:lb/targetGroup:TargetGroup").length > 0 && all("aws:ecs/service:Service").length > 0 && all("aws:ecr/repository:Repository").length > 0);
     });
