@@ -10,7 +10,7 @@ export interface PolicyDocument {
 export interface PolicyStatement {
     Sid?: string;
     Effect: "Allow" | "Deny";
-    Principal?: { Service?: string | string[]; AWS?: string | string[]; Federated?: string } | "*";
+    Principal?: { Service?: string | string[]; AWS?: pulumi.Input<string> | pulumi.Input<string>[]; Federated?: string } | "*";
     Action: string | string[];
     Resource?: pulumi.Input<string> | pulumi.Input<string>[];
     Condition?: { [operator: string]: { [key: string]: pulumi.Input<string> | pulumi.Input<string>[] } };

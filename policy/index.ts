@@ -1,4 +1,5 @@
 import { PolicyPack } from "@pulumi/policy";
+import { deployReadinessPolicies } from "./deploy-readiness";
 import { ecrPolicies } from "./ecr";
 import { ecrPullPolicies } from "./ecr-pull";
 import { ecsPolicies } from "./ecs";
@@ -13,7 +14,7 @@ import { stackPolicies } from "./stack";
 
 const policies = [
     ...ecrPolicies, ...ecrPullPolicies, ...ecsPolicies, ...eksPolicies, ...eksStackPolicies, ...kubernetesPolicies,
-    ...networkPolicies, ...peerPolicies, ...securityPolicies, ...stackPolicies,
+    ...networkPolicies, ...peerPolicies, ...securityPolicies, ...stackPolicies, ...deployReadinessPolicies,
 ];
 
 // Before the server starts: empty assets deserialise, and config is checked at Configure (lib/server.ts).

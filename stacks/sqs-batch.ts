@@ -34,6 +34,8 @@ export function buildSqsBatch(cfg: StackConfig) {
             queueUrl: qb.queueUrl,
             deadLetterQueueUrl: qb.deadLetterQueueUrl,
             stateMachineArn: qb.stateMachineArn,
+            pipelineBucketName: qb.pipelineBucketName,
+            alarmTopicArn: qb.alarmTopicArn,
             clusterName: qb.clusterName,
         };
     }

@@ -10,6 +10,13 @@ const BASE: EksPlatformArgs = {
     privateSubnetIds: ["subnet-0aaa", "subnet-0bbb", "subnet-0ccc"],
     availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
     supportCheckDate: CHECK_DATE,
+    publicAccessCidrs: ["203.0.113.0/24"],
+};
+
+/** Add-on versions for 1.31, which versions.ts does not pin (illustrative values in EKS's format). */
+const ADDONS_1_31 = {
+    "vpc-cni": "v1.19.6-eksbuild.7", "kube-proxy": "v1.31.10-eksbuild.2", "coredns": "v1.11.4-eksbuild.22",
+    "eks-pod-identity-agent": "v1.3.9-eksbuild.3", "aws-ebs-csi-driver": "v1.51.1-eksbuild.1", "amazon-cloudwatch-observability": "v4.6.0-eksbuild.1",
 };
 
 function runPlatform(args: Partial<EksPlatformArgs>): Promise<MockRun> {
@@ -35,7 +42,7 @@ describe("EksPlatform on a version in extended support", () => {
     it("V1: accepts a version past standard but within extended support and reports it as extended", async () => {
         const run = await runProgram(() => {
             const providers = createRegionalProviders("aws", ["us-east-1"]);
-            const platform = new EksPlatform("old", { ...BASE, kubernetesVersion: "1.31", extendedSupport: true }, { provider: providers["us-east-1"] });
+            const platform = new EksPlatform("old", { ...BASE, kubernetesVersion: "1.31", extendedSupport: true, addonVersions: ADDONS_1_31 }, { provider: providers["us-east-1"] });
             return { supportStatus: platform.supportStatus, nativeSidecars: platform.nativeSidecars };
         });
         assert.equal(run.error, undefined, String(run.error));
@@ -82,6 +89,51 @@ describe("EksPlatform argument errors (nothing registered)", () => {
         const run = await runPlatform({ amiFamily: "UBUNTU", publicAccessCidrs: ["0.0.0.0/0"] });
         assertInputError(run, "amiFamily", `"UBUNTU" is not an AMI family; allowed: BOTTLEROCKET, AL2023`);
         assertInputError(run, "publicAccessCidrs[0]", `"0.0.0.0/0" is not an IPv4 CIDR narrower than 0.0.0.0/0`);
+    });
+
+    it("row 1: a public endpoint needs the CIDRs Pulumi runs from; a private one takes none", async () => {
+        const none = await runPlatform({ publicAccessCidrs: [] });
+        assertInputError(none, "publicAccessCidrs", "is empty while endpointPublicAccess is true", "CI runners");
+        const both = await runPlatform({ endpointPublicAccess: false });
+        assertInputError(both, "publicAccessCidrs", `["203.0.113.0/24"] is set while endpointPublicAccess is false`);
+        const anywhere = await runPlatform({ publicAccessCidrs: ["0.0.0.0/0"], allowPublicAccessFromAnywhere: true });
+        assert.equal(anywhere.error, undefined, String(anywhere.error));
+        const cluster = anywhere.resources.find((r) => r.type === "aws:eks/cluster:Cluster")!;
+        assert.deepEqual(cluster.inputs.vpcConfig.publicAccessCidrs, ["0.0.0.0/0"]);
+        const privateOnly = await runPlatform({ endpointPublicAccess: false, publicAccessCidrs: undefined });
+        const vpc = privateOnly.resources.find((r) => r.type === "aws:eks/cluster:Cluster")!.inputs.vpcConfig;
+        assert.equal(vpc.endpointPublicAccess, false);
+        assert.equal(vpc.endpointPrivateAccess, true);
+        assert.equal(vpc.publicAccessCidrs, undefined);
+    });
+
+    it("row 13: add-ons are pinned per Kubernetes version; an unpinned version needs addonVersions, checked by name and format", async () => {
+        const unpinned = await runPlatform({ kubernetesVersion: "1.34" });
+        assertInputError(unpinned, "addonVersions", "has no version for vpc-cni, kube-proxy", "on Kubernetes 1.34", "describe-addon-versions");
+        const bad = await runPlatform({ addonVersions: { "coredns": "latest", "traefik": "v1.0.0-eksbuild.1" } });
+        assertInputError(bad, "addonVersions.coredns", `"latest" is not an EKS add-on version`);
+        assertInputError(bad, "addonVersions.traefik", "is not an add-on this cluster installs");
+        const override = await runPlatform({ addonVersions: { "coredns": "v1.13.1-eksbuild.1" } });
+        const addons = override.resources.filter((r) => r.type === "aws:eks/addon:Addon");
+        assert.equal(addons.find((a) => a.inputs.addonName === "coredns")!.inputs.addonVersion, "v1.13.1-eksbuild.1");
+        assert.equal(addons.find((a) => a.inputs.addonName === "vpc-cni")!.inputs.addonVersion, "v1.21.1-eksbuild.3");
+    });
+
+    it("row 6: a managed node group must have nodes (nothing scales it up from 0); a Spot group defaults to 1", async () => {
+        const empty = await runPlatform({ spotNodeGroup: { enabled: true, minCapacity: 0 } });
+        assertInputError(empty, "spotNodeGroup.minCapacity", "0 is not a whole number ≥ 1", "Karpenter does not resize managed groups");
+        const spot = await runPlatform({ spotNodeGroup: { enabled: true } });
+        const group = spot.resources.find((r) => r.name === "bad-spot" && r.type === "aws:eks/nodeGroup:NodeGroup")!;
+        assert.deepEqual(group.inputs.scalingConfig, { minSize: 1, maxSize: 10, desiredSize: 1 });
+        assert.ok(!group.ignoreChanges.includes("scalingConfig.desiredSize"));
+    });
+
+    it("row 12: Karpenter's EC2NodeClass pins the OS's AMI release by default, never @latest", async () => {
+        for (const [amiFamily, alias] of [["BOTTLEROCKET", "bottlerocket@v1.56.0"], ["AL2023", "al2023@v20260304"]]) {
+            const run = await runPlatform({ amiFamily });
+            const nodeClass = run.resources.find((r) => r.type === "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")!;
+            assert.deepEqual(nodeClass.inputs.spec.amiSelectorTerms, [{ alias }]);
+        }
     });
 
     it("C14: rejects a Karpenter AMI version that is not the OS's release tag (the alias would resolve no AMI)", async () => {

@@ -178,7 +178,8 @@ describe("the published package, used from outside the repository", function () 
         assert.equal(queue.inputs.sqsManagedSseEnabled, true);
         assert.ok(queue.inputs.visibilityTimeoutSeconds > 60, "the visibility timeout exceeds the default processing time");
         const cluster = one("aws:eks/cluster:Cluster");
-        assert.equal(cluster.inputs.vpcConfig.endpointPublicAccess, false);
+        assert.deepEqual([cluster.inputs.vpcConfig.endpointPublicAccess, cluster.inputs.vpcConfig.endpointPrivateAccess, cluster.inputs.vpcConfig.publicAccessCidrs],
+            [true, true, ["203.0.113.0/24"]]);
         assert.deepEqual(cluster.inputs.encryptionConfig.resources, ["secrets"]);
         const accelerator = one("aws:globalaccelerator/accelerator:Accelerator");
         assert.equal(accelerator.region, "us-west-2");

@@ -45,7 +45,8 @@ describe("ContainerRegistry (C3)", () => {
         assert.deepEqual(doc.rules.map((r: any) => [r.rulePriority, r.selection]), [
             [1, { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 }],
             [2, { tagStatus: "tagged", tagPrefixList: ["dev-"], countType: "sinceImagePushed", countUnit: "days", countNumber: 14 }],
-            [3, { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: 30 }],
+            [3, { tagStatus: "tagged", tagPrefixList: ["v"], countType: "imageCountMoreThan", countNumber: 30 }],
+            [4, { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: 30 }],
         ]);
         assert.ok(doc.rules.every((r: any) => r.action.type === "expire"));
     });
@@ -140,6 +141,12 @@ describe("ContainerRegistry (C3)", () => {
         it("no repositories", async () => {
             assertInputError(await attempt({ repositories: [] }), "repositories", "at least one repository");
         });
+        it("release prefixes that overlap expiring ones, or repeat", async () => {
+            const run = await attempt({ expiringTagPrefixes: ["dev-"], releaseTagPrefixes: ["dev", "v", "v"] });
+            assertInputError(run, "releaseTagPrefixes[0]", `"dev" overlaps the expiring prefix "dev-"`);
+            assertInputError(run, "releaseTagPrefixes", `prefix "v" appears more than once`);
+        });
+
         it("a lifecycle rule keeping fewer than 1 image", async () => {
             assertInputError(await attempt({ keepTaggedCount: 0 }), "keepTaggedCount", "0", "at least 1");
         });

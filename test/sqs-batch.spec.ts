@@ -83,16 +83,23 @@ describe("sqs-batch stack", () => {
             "aws:appautoscaling/policy:Policy": 2,
             "aws:appautoscaling/target:Target": 1,
             "aws:cloudwatch/logGroup:LogGroup": 4,
-            "aws:cloudwatch/metricAlarm:MetricAlarm": 2,
+            "aws:cloudwatch/metricAlarm:MetricAlarm": 3,
             "aws:ec2/securityGroup:SecurityGroup": 2,
             "aws:ecs/cluster:Cluster": 1,
             "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": 1,
             "aws:ecs/service:Service": 1,
             "aws:ecs/taskDefinition:TaskDefinition": 3,
             "aws:iam/role:Role": 7,
-            "aws:iam/rolePolicy:RolePolicy": 5,
-            "aws:kms/key:Key": 1,
+            "aws:iam/rolePolicy:RolePolicy": 6,
+            "aws:kms/key:Key": 2,
+            "aws:s3/bucket:Bucket": 1,
+            "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 1,
+            "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 1,
+            "aws:s3/bucketPolicy:BucketPolicy": 1,
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
             "aws:sfn/stateMachine:StateMachine": 1,
+            "aws:sns/topic:Topic": 1,
             "aws:sqs/queue:Queue": 2,
             "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": 1,
             "aws:sqs/redrivePolicy:RedrivePolicy": 1,
@@ -113,6 +120,45 @@ describe("sqs-batch stack", () => {
         }
     });
 
+    it("alarms notify a KMS-encrypted SNS topic the component creates, which CloudWatch may use (issue 18 row 11)", () => {
+        for (const region of REGIONS) {
+            const topic = one(region, "aws:sns/topic:Topic", `batch-${region}-alarms`);
+            assert.equal(topic.inputs.kmsMasterKeyId, `arn:aws:kms:${region}:${ACCOUNT}:key/batch-${region}-alarms-key`);
+            const key = one(region, "aws:kms/key:Key", `batch-${region}-alarms-key`);
+            assert.equal(key.inputs.enableKeyRotation, true);
+            const cw = jsonInput(key, "policy").Statement.find((st: any) => st.Principal.Service === "cloudwatch.amazonaws.com");
+            assert.deepEqual(cw.Action, ["kms:Decrypt", "kms:GenerateDataKey*"]);
+            const topicArn = `arn:aws:sns:${region}:${ACCOUNT}:batch-${region}-alarms-0000000`;
+            for (const alarm of children(region).filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && !r.name.includes("worker"))) {
+                assert.deepEqual(alarm.inputs.alarmActions, [topicArn], alarm.name);
+            }
+            assert.equal((run.outputs!.regions as any)[region].alarmTopicArn, topicArn);
+        }
+    });
+
+    it("an execution that fails raises an alarm on the state machine's ExecutionsFailed", () => {
+        const alarm = one("us-east-1", "aws:cloudwatch/metricAlarm:MetricAlarm", "batch-us-east-1-pipeline-failed");
+        assert.equal(alarm.inputs.namespace, "AWS/States");
+        assert.equal(alarm.inputs.metricName, "ExecutionsFailed");
+        assert.deepEqual(alarm.inputs.dimensions, { StateMachineArn: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:batch-us-east-1-pipeline-0000000` });
+        assert.equal(alarm.inputs.threshold, 0);
+    });
+
+    it("the pipeline bucket is private, encrypted, TLS-only and expires inputs and results", () => {
+        const region = "eu-west-1";
+        const bucket = `batch-${region}-pipeline-0000000`;
+        const pab = one(region, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", `batch-${region}-pipeline`);
+        assert.deepEqual([pab.inputs.blockPublicAcls, pab.inputs.blockPublicPolicy, pab.inputs.ignorePublicAcls, pab.inputs.restrictPublicBuckets], [true, true, true, true]);
+        const sse = one(region, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", `batch-${region}-pipeline`);
+        assert.deepEqual(sse.inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }]);
+        const lc = one(region, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", `batch-${region}-pipeline`);
+        assert.deepEqual(lc.inputs.rules.map((r: any) => [r.filter.prefix, r.expiration.days, r.status]), [["inputs/", 30, "Enabled"], ["results/", 30, "Enabled"]]);
+        const policy = jsonInput(one(region, "aws:s3/bucketPolicy:BucketPolicy", `batch-${region}-pipeline`), "policy");
+        assert.deepEqual(policy.Statement[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
+        assert.deepEqual(policy.Statement[0].Resource, [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`]);
+        assert.equal((run.outputs!.regions as any)[region].pipelineBucketName, bucket);
+    });
+
     it("DLQ: an alarm fires as soon as the dead-letter queue holds a message", () => {
         const alarm = one("us-east-1", "aws:cloudwatch/metricAlarm:MetricAlarm", "batch-us-east-1-dlq-not-empty");
         assert.deepEqual({ ...alarm.inputs, alarmDescription: undefined }, {
@@ -126,8 +172,8 @@ describe("sqs-batch stack", () => {
             threshold: 0,
             comparisonOperator: "GreaterThanThreshold",
             treatMissingData: "notBreaching",
-            alarmActions: [],
-            okActions: [],
+            alarmActions: [`arn:aws:sns:us-east-1:${ACCOUNT}:batch-us-east-1-alarms-0000000`],
+            okActions: [`arn:aws:sns:us-east-1:${ACCOUNT}:batch-us-east-1-alarms-0000000`],
         });
     });
 
@@ -169,9 +215,10 @@ describe("sqs-batch stack", () => {
 
     it("least privilege: the state machine may run, watch and stop only its stage tasks in its cluster, and pass only their roles", () => {
         const region = "eu-west-1";
-        const [policy] = inlinePolicies(`batch-${region}-pipeline`);
+        const [policy, children] = inlinePolicies(`batch-${region}-pipeline`);
         const doc = jsonInput(policy, "policy");
-        const tdArns = ["transcode", "publish"].map((s) => `arn:aws:ecs:${region}:${ACCOUNT}:batch-${region}-${s}-task`);
+        // Every revision of each stage's family, so executions that started before a deploy keep working (row 7).
+        const tdArns = ["transcode", "publish"].map((s) => `arn:aws:ecs:${region}:${ACCOUNT}:task-definition/batch-${region}-${s}:*`);
         const cluster = `arn:aws:ecs:${region}:${ACCOUNT}:batch-${region}-ecs-cluster`;
         const roleArn = (n: string) => `arn:aws:iam::${ACCOUNT}:role/batch-${region}-${n}-0000000`;
         assert.deepEqual(doc.Statement, [
@@ -186,9 +233,17 @@ describe("sqs-batch stack", () => {
             { Sid: "PassStageRoles", Effect: "Allow", Action: "iam:PassRole",
                 Resource: [roleArn("transcode-task"), roleArn("transcode-execution"), roleArn("publish-task"), roleArn("publish-execution")],
                 Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
+            { Sid: "ReadItemsWriteResults", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+                Resource: `arn:aws:s3:::batch-${region}-pipeline-0000000/*` },
             { Sid: "DeliverLogs", Effect: "Allow", Action: ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
                 "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
             Resource: "*" },
+        ]);
+        const sm = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:batch-${region}-pipeline-0000000`;
+        assert.deepEqual(jsonInput(children, "policy").Statement, [
+            { Sid: "StartItemExecutions", Effect: "Allow", Action: "states:StartExecution", Resource: sm },
+            { Sid: "WatchItemExecutions", Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"],
+                Resource: `arn:aws:states:${region}:${ACCOUNT}:execution:batch-${region}-pipeline-0000000/*` },
         ]);
         assert.deepEqual(jsonInput(role(`batch-${region}-pipeline`), "assumeRolePolicy").Statement[0].Principal, { Service: "states.amazonaws.com" });
     });
@@ -214,12 +269,12 @@ describe("sqs-batch stack", () => {
     it("C8: every pipeline task runs on FARGATE_SPOT in private subnets without a public IP", () => {
         const def = definition("us-east-1");
         for (const stage of ["transcode", "publish"]) {
-            const params = def.States[stage].ItemProcessor.States[`${stage}-run-task`].Parameters;
+            const params = def.States.items.ItemProcessor.States[stage].Parameters;
             assert.deepEqual(params.CapacityProviderStrategy, [{ CapacityProvider: "FARGATE_SPOT", Weight: 1 }]);
             assert.equal(params.LaunchType, undefined);
             assert.equal(params.PlatformVersion, "LATEST");
             assert.deepEqual(params.NetworkConfiguration.AwsvpcConfiguration, {
-                Subnets: [0, 1, 2].map((i) => `network-us-east-1-private-${i}-id`),
+                Subnets: [0, 1, 2].map((i) => run.named(`network-us-east-1-private-${i}`, "aws:ec2/subnet:Subnet").id),
                 SecurityGroups: ["batch-us-east-1-stage-tasks-id"],
                 AssignPublicIp: "DISABLED",
             });
@@ -321,25 +376,30 @@ describe("sqs-batch stack", () => {
             "it only adds capacity, so it never undoes a scale-in of the target tracking policy");
     });
 
-    it("state machine: valid ASL, one Map state per stage in order, each running ecs:runTask.sync per item", () => {
+    it("state machine: valid ASL, one Distributed Map over the items from S3, each item through the stages in order (rows 4-5)", () => {
         const region = "eu-west-1";
         const def = definition(region);
         assertValidAsl(def);
-        assert.equal(def.StartAt, "transcode");
-        assert.deepEqual(Object.keys(def.States), ["transcode", "publish"]);
-        assert.equal(def.States.transcode.Next, "publish");
-        assert.equal(def.States.publish.End, true);
-        const tdArn = (s: string) => `arn:aws:ecs:${region}:${ACCOUNT}:batch-${region}-${s}-task`;
-        for (const [stage, concurrency] of [["transcode", 20], ["publish", 10]] as const) {
-            const map = def.States[stage];
-            assert.equal(map.Type, "Map");
-            assert.equal(map.ItemsPath, "$.items");
-            assert.deepEqual(map.ItemSelector, { "item.$": "$$.Map.Item.Value" });
-            assert.equal(map.MaxConcurrency, concurrency);
-            assert.equal(map.ResultPath, `$.results.${stage}`);
-            assert.deepEqual(map.ItemProcessor.ProcessorConfig, { Mode: "INLINE" });
-            const task = map.ItemProcessor.States[`${stage}-run-task`];
-            assert.equal(map.ItemProcessor.StartAt, `${stage}-run-task`);
+        assert.equal(def.StartAt, "items");
+        const map = def.States.items;
+        assert.equal(map.Type, "Map");
+        assert.deepEqual(map.ItemReader, { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" },
+            Parameters: { "Bucket": `batch-${region}-pipeline-0000000`, "Key.$": "$.itemsKey" } });
+        assert.deepEqual(map.ResultWriter, { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: `batch-${region}-pipeline-0000000`, Prefix: "results" } });
+        assert.deepEqual(map.ItemProcessor.ProcessorConfig, { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" });
+        assert.deepEqual(map.ItemSelector, { "item.$": "$$.Map.Item.Value" });
+        assert.equal(map.MaxConcurrency, 10, "the smallest stage concurrency (transcode 20, publish 10)");
+        assert.equal(map.ToleratedFailurePercentage, 5);
+        assert.equal(map.ResultPath, "$.results");
+        assert.equal(map.End, true);
+        const states = map.ItemProcessor.States;
+        assert.equal(map.ItemProcessor.StartAt, "transcode");
+        assert.deepEqual(Object.keys(states), ["transcode", "publish"]);
+        assert.equal(states.transcode.Next, "publish");
+        assert.equal(states.publish.End, true);
+        const tdArn = (s: string) => `arn:aws:ecs:${region}:${ACCOUNT}:task-definition/batch-${region}-${s}:1`;
+        for (const stage of ["transcode", "publish"]) {
+            const task = states[stage];
             assert.equal(task.Type, "Task");
             assert.equal(task.Resource, RUN_TASK_SYNC);
             assert.equal(task.Resource, "arn:aws:states:::ecs:runTask.sync");
@@ -352,11 +412,13 @@ describe("sqs-batch stack", () => {
             ] }]);
             assert.deepEqual(task.Retry, [{ ErrorEquals: ["ECS.AmazonECSException", "AmazonECS.Unknown", "States.TaskFailed"],
                 IntervalSeconds: 30, MaxAttempts: 2, BackoffRate: 2, MaxDelaySeconds: 300, JitterStrategy: "FULL" }]);
-            assert.deepEqual(task.Catch, [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: `${stage}-item-failed` }]);
-            assert.equal(map.ItemProcessor.States[`${stage}-item-failed`].Type, "Pass");
+            // No Catch: a task that fails after its retries fails the item's child execution, so the item never
+            // reaches the next stage and counts against the tolerated failures.
+            assert.equal(task.Catch, undefined);
+            assert.equal(task.ResultPath, null);
         }
-        assert.equal(def.States.transcode.ItemProcessor.States["transcode-run-task"].TimeoutSeconds, 3600);
-        assert.equal(def.States.publish.ItemProcessor.States["publish-run-task"].TimeoutSeconds, 600);
+        assert.equal(states.transcode.TimeoutSeconds, 3600);
+        assert.equal(states.publish.TimeoutSeconds, 600);
     });
 
     it("state machine: STANDARD (the only type .sync supports), logging to an encrypted vended-logs group", () => {
@@ -373,7 +435,7 @@ describe("sqs-batch stack", () => {
             includeExecutionData: false,
             logDestination: `arn:aws:logs:${region}:${ACCOUNT}:log-group:/aws/vendedlogs/states/batch-${region}-pipeline-logs:*`,
         });
-        const rolePolicy = inlinePolicies(`batch-${region}-pipeline`)[0];
+        const rolePolicy = inlinePolicies(`batch-${region}-pipeline`).find((p) => p.name === `batch-${region}-pipeline-policy`)!;
         assert.ok(sm.dependencies.includes(rolePolicy.urn), "created after its role may deliver logs");
     });
 
@@ -433,8 +495,11 @@ describe("sqs-batch stack", () => {
         it("a stage name that is not a plain JSONPath key", async () => {
             assertInputError(await attempt((s) => { s.stages[1].name = "publish-all"; }), "stages[1].name", `"publish-all"`, "lowercase letters and digits");
         });
-        it("a Map concurrency beyond the inline limit", async () => {
-            assertInputError(await attempt((s) => { s.stages[0].maxConcurrency = 41; }), "stages[0].maxConcurrency", "41", "1 to 40");
+        it("a Map concurrency beyond the Distributed Map limit", async () => {
+            assertInputError(await attempt((s) => { s.stages[0].maxConcurrency = 10001; }), "stages[0].maxConcurrency", "10001", "1 to 10000");
+        });
+        it("a tolerated failure share outside 0-100", async () => {
+            assertInputError(await attempt((s) => { s.toleratedFailurePercentage = 150; }), "toleratedFailurePercentage", "150", "from 0 to 100");
         });
     });
 });

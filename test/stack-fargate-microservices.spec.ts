@@ -195,7 +195,7 @@ describe("fargate-microservices stack", () => {
             const privateSubnets = ofType("aws:ec2/subnet:Subnet", region).filter((s) => s.inputs.tags.tier === "private");
             assert.equal(new Set(privateSubnets.map((s) => s.inputs.availabilityZone)).size, 3);
             for (const s of Object.values(services(region))) {
-                assert.deepEqual(s.inputs.networkConfiguration.subnets, privateSubnets.map((x) => `${x.name}-id`));
+                assert.deepEqual(s.inputs.networkConfiguration.subnets, privateSubnets.map((x) => x.id));
                 assert.equal(s.inputs.networkConfiguration.assignPublicIp, false);
                 assert.equal(s.inputs.orderedPlacementStrategies, undefined);
                 assert.equal(s.inputs.availabilityZoneRebalancing, "ENABLED");
@@ -206,7 +206,7 @@ describe("fargate-microservices stack", () => {
     it("the ALB is internet-facing in public subnets, drops invalid headers, serves HTTPS and redirects HTTP", () => {
         for (const region of REGIONS) {
             const [alb] = ofType("aws:lb/loadBalancer:LoadBalancer", region);
-            const publicSubnets = ofType("aws:ec2/subnet:Subnet", region).filter((s) => s.inputs.tags.tier === "public").map((s) => `${s.name}-id`);
+            const publicSubnets = ofType("aws:ec2/subnet:Subnet", region).filter((s) => s.inputs.tags.tier === "public").map((s) => s.id);
             assert.deepEqual([alb.inputs.internal, alb.inputs.subnets, alb.inputs.dropInvalidHeaderFields, alb.inputs.enableDeletionProtection, alb.inputs.accessLogs],
                 [false, publicSubnets, true, true, undefined]);
             const listeners = Object.fromEntries(ofType("aws:lb/listener:Listener", region).map((l) => [l.inputs.port, l.inputs]));

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { evaluateLifecycle, ImageRecord, lifecycleDocumentErrors } from "../policy/lib/ecr-lifecycle";
 import { MockRun, runStack } from "./harness";
 
 describe("registry stack", () => {
@@ -15,7 +16,28 @@ describe("registry stack", () => {
         assert.ok(repos.every((r) => r.region === "us-east-1"));
         const lifecycle = run.ofType("aws:ecr/lifecyclePolicy:LifecyclePolicy");
         assert.deepEqual(lifecycle.map((l) => l.inputs.repository).sort(), repos.map((r) => r.inputs.name).sort());
-        assert.deepEqual(JSON.parse(lifecycle[0].inputs.policy).rules[1].selection.tagPrefixList, ["dev-", "pr-"]);
+        // One rule per prefix: a list of two would match only images tagged with both (issue 18 row 2).
+        const rules = JSON.parse(lifecycle[0].inputs.policy).rules;
+        assert.deepEqual(rules.map((r: any) => r.selection.tagPrefixList ?? r.selection.tagPatternList ?? r.selection.tagStatus),
+            ["untagged", ["dev-"], ["pr-"], ["v"], ["*"]]);
+    });
+
+    it("C3: on a sample image history, dev- and pr- images expire after 14 days and busy dev pushes never expire a release (ECR rule semantics)", () => {
+        const rules = JSON.parse(run.ofType("aws:ecr/lifecyclePolicy:LifecyclePolicy")[0].inputs.policy).rules;
+        assert.deepEqual(lifecycleDocumentErrors({ rules }), []);
+        // 40 releases, one a week; 60 dev- and 60 pr- images over the last 30 days; 5 untagged; 35 sha- builds.
+        const images: ImageRecord[] = [
+            ...Array.from({ length: 40 }, (_, i) => ({ digest: `rel-${i}`, tags: [`v1.${i}.0`], ageDays: i * 7 })),
+            ...Array.from({ length: 60 }, (_, i) => ({ digest: `dev-${i}`, tags: [`dev-${i}`], ageDays: i / 2 })),
+            ...Array.from({ length: 60 }, (_, i) => ({ digest: `pr-${i}`, tags: [`pr-${i}`], ageDays: i / 2 })),
+            ...Array.from({ length: 5 }, (_, i) => ({ digest: `untagged-${i}`, tags: [], ageDays: 10 + i })),
+        ];
+        const expired = evaluateLifecycle(rules, images);
+        const gone = (prefix: string) => images.filter((i) => i.digest.startsWith(prefix) && expired.has(i.digest)).map((i) => i.ageDays);
+        assert.deepEqual(gone("rel-"), Array.from({ length: 10 }, (_, i) => (30 + i) * 7), "exactly the 10 oldest of 40 releases expire");
+        assert.ok(gone("dev-").every((d) => d > 14) && gone("dev-").length === 31, "every dev- image older than 14 days expires, no younger one");
+        assert.ok(gone("pr-").every((d) => d > 14) && gone("pr-").length === 31, "every pr- image older than 14 days expires");
+        assert.deepEqual(gone("untagged-"), [], "untagged images younger than 14 days stay");
     });
 
     it("C3: replicates to every other workload region of the stack config", () => {

@@ -12,8 +12,8 @@ export const SQS_MAX_RETENTION = 1209600;
 export const SQS_MAX_WAIT_TIME = 20;
 /** `maxReceiveCount` of a redrive policy: 1 to 1,000 (SQS Developer Guide, "Using dead-letter queues"). */
 export const SQS_MAX_RECEIVE_COUNT = 1000;
-/** An INLINE Map state runs at most 40 iterations at once (Step Functions, "Using Map state in Inline mode"). */
-export const INLINE_MAP_MAX_CONCURRENCY = 40;
+/** A Distributed Map state runs at most 10,000 child workflow executions at once (Step Functions, "Distributed Map state"). */
+export const DISTRIBUTED_MAP_MAX_CONCURRENCY = 10000;
 /** Step Functions log levels that still log something; "OFF" is not offered. */
 export const PIPELINE_LOG_LEVELS: readonly string[] = ["ALL", "ERROR", "FATAL"];
 /**
@@ -68,7 +68,10 @@ export interface PipelineStageArgs extends ImageSource {
     readonly memory?: number;
     /** Command that overrides the image's CMD; the item arrives as JSON in the `ITEM` environment variable. */
     readonly command?: string[];
-    /** Items processed at once, 1 to 40 (inline Map). @default 10 */
+    /**
+     * Items in this stage at once, 1 to 10,000. Each item runs through every stage in its own child execution,
+     * so the pipeline admits as many items at once as the smallest stage maxConcurrency allows. @default 10
+     */
     readonly maxConcurrency?: number;
     /** Attempts after the first when a task fails or is interrupted (Spot), 0 to 10. @default 2 */
     readonly retries?: number;
@@ -105,8 +108,22 @@ export interface QueueBatchArgs {
     readonly receiveWaitTimeSeconds?: number;
     /** Customer managed KMS key for both queues. @default SQS-managed server-side encryption (SSE-SQS) */
     readonly queueKmsKeyArn?: pulumi.Input<string>;
-    /** Actions (e.g. SNS topic ARNs) of the alarm raised when the dead-letter queue holds messages. @default [] */
+    /**
+     * SNS topic the alarms (dead-letter queue not empty, pipeline execution failed) notify. @default a new topic,
+     * encrypted with a new customer managed KMS key that CloudWatch may use; subscribe to it (the `alarmTopicArn` output)
+     */
+    readonly alarmTopicArn?: pulumi.Input<string>;
+    /** Further actions of those alarms, beyond the topic. @default [] */
     readonly alarmActions?: pulumi.Input<string>[];
+    /**
+     * Share of items whose child execution may fail before the pipeline execution fails (0 to 100); a failed item
+     * never reaches the next stage. @default 0: any failed item fails the execution, after the others finish their stage
+     */
+    readonly toleratedFailurePercentage?: number;
+    /** Number of failed items tolerated before the execution fails, checked beside the percentage. @default none */
+    readonly toleratedFailureCount?: number;
+    /** Days the pipeline bucket keeps batch inputs (`inputs/`) and results (`results/`). @default 30 */
+    readonly pipelineObjectRetentionDays?: number;
     /** The queue worker service. */
     readonly worker: QueueWorkerArgs;
     /** Pipeline stages, run in order by the state machine; at least one. */
@@ -157,7 +174,11 @@ export interface ResolvedQueueBatchArgs {
     deadLetterRetentionSeconds: number;
     receiveWaitTimeSeconds: number;
     queueKmsKeyArn?: pulumi.Input<string>;
+    alarmTopicArn?: pulumi.Input<string>;
     alarmActions: pulumi.Input<string>[];
+    toleratedFailurePercentage: number;
+    toleratedFailureCount?: number;
+    pipelineObjectRetentionDays: number;
     worker: ResolvedWorker;
     stages: ResolvedStage[];
     pipelineLogLevel: string;
@@ -199,6 +220,13 @@ export function resolveQueueBatchArgs(args: QueueBatchArgs): ResolvedQueueBatchA
     errors.require(LOG_RETENTION_DAYS.includes(logRetention), "logRetentionInDays",
         `${show(logRetention)} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
 
+    const tolerated = args.toleratedFailurePercentage ?? 0;
+    errors.require(typeof tolerated === "number" && tolerated >= 0 && tolerated <= 100, "toleratedFailurePercentage",
+        `${show(tolerated)} is not a percentage from 0 to 100`);
+    errors.require(args.toleratedFailureCount === undefined || isInt(args.toleratedFailureCount, 0), "toleratedFailureCount",
+        `${show(args.toleratedFailureCount)} is not a whole number of items, 0 or more`);
+    const objectRetention = args.pipelineObjectRetentionDays ?? 30;
+    errors.require(isInt(objectRetention, 1), "pipelineObjectRetentionDays", `${show(objectRetention)} is not a whole number of days, 1 or more`);
     const worker = resolveWorker(args.worker, processing, errors);
     const stages = resolveStages(args.stages, errors);
     errors.throwIfAny();
@@ -212,7 +240,11 @@ export function resolveQueueBatchArgs(args: QueueBatchArgs): ResolvedQueueBatchA
         deadLetterRetentionSeconds: dlqRetention,
         receiveWaitTimeSeconds: waitTime,
         queueKmsKeyArn: args.queueKmsKeyArn,
+        alarmTopicArn: args.alarmTopicArn,
         alarmActions: args.alarmActions ?? [],
+        toleratedFailurePercentage: tolerated,
+        toleratedFailureCount: args.toleratedFailureCount,
+        pipelineObjectRetentionDays: objectRetention,
         worker: worker!,
         stages,
         pipelineLogLevel: logLevel,
@@ -287,8 +319,8 @@ function resolveStages(stages: PipelineStageArgs[] | undefined, errors: Argument
         };
         errors.require(typeof s.name === "string" && STAGE_NAME_RE.test(s.name), `${p}name`,
             `${show(s.name)} is not a stage name: lowercase letters and digits, starting with a letter, up to 30 characters`);
-        errors.require(isInt(stage.maxConcurrency, 1, INLINE_MAP_MAX_CONCURRENCY), `${p}maxConcurrency`,
-            `${show(stage.maxConcurrency)} is not from 1 to ${INLINE_MAP_MAX_CONCURRENCY} (the inline Map state's limit)`);
+        errors.require(isInt(stage.maxConcurrency, 1, DISTRIBUTED_MAP_MAX_CONCURRENCY), `${p}maxConcurrency`,
+            `${show(stage.maxConcurrency)} is not from 1 to ${DISTRIBUTED_MAP_MAX_CONCURRENCY} (the Distributed Map state's limit)`);
         errors.require(isInt(stage.retries, 0, 10), `${p}retries`, `${show(stage.retries)} is not a retry count from 0 to 10`);
         // Step Functions caps a Standard execution at one year; a day per task is already generous.
         errors.require(isInt(stage.timeoutSeconds, 60, 86400), `${p}timeoutSeconds`,

@@ -23,7 +23,14 @@ export interface PipelineDefinitionInput {
     privateSubnetIds: string[];
     securityGroupIds: string[];
     stages: StageTarget[];
+    /** The pipeline bucket: batch inputs are read from it, results written to it. */
+    bucket: string;
+    toleratedFailurePercentage: number;
+    toleratedFailureCount?: number;
 }
+
+/** Key prefixes in the pipeline bucket. */
+export const PIPELINE_PREFIXES = { inputs: "inputs/", results: "results/" } as const;
 
 /** The subset of the Amazon States Language this pipeline uses, typed so a wrong field fails to compile. */
 export interface StateMachineDefinition {
@@ -31,107 +38,115 @@ export interface StateMachineDefinition {
     StartAt: string;
     States: { [name: string]: State };
 }
-type State = MapState | TaskState | PassState;
+type State = MapState | TaskState;
 interface MapState {
     Type: "Map";
     Comment: string;
-    ItemsPath: string;
+    ItemReader: { Resource: string; ReaderConfig: { InputType: "JSON" }; Parameters: { "Bucket": string; "Key.$": string } };
     ItemSelector: { [key: string]: string };
     MaxConcurrency: number;
-    ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }; StartAt: string; States: { [name: string]: State } };
+    ToleratedFailurePercentage: number;
+    ToleratedFailureCount?: number;
+    ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED"; ExecutionType: "STANDARD" }; StartAt: string; States: { [name: string]: State } };
+    ResultWriter: { Resource: string; Parameters: { Bucket: string; Prefix: string } };
     ResultPath: string;
-    Next?: string;
-    End?: true;
+    End: true;
 }
 interface TaskState {
     Type: "Task";
+    Comment: string;
     Resource: string;
     Parameters: Record<string, unknown>;
     TimeoutSeconds: number;
     ResultPath: null;
     Retry: { ErrorEquals: string[]; IntervalSeconds: number; MaxAttempts: number; BackoffRate: number; MaxDelaySeconds: number; JitterStrategy: "FULL" }[];
-    Catch: { ErrorEquals: string[]; ResultPath: string; Next: string }[];
-    End: true;
-}
-interface PassState {
-    Type: "Pass";
-    Comment: string;
-    End: true;
+    Next?: string;
+    End?: true;
 }
 
 /**
- * The pipeline: one Map state per stage, in order. Each reads the execution's `items` list and runs
- * one ECS task per item (`ecs:runTask.sync`) on FARGATE_SPOT; the item reaches the container as JSON
- * in `ITEM`. A task that still fails after its retries takes the catch path: the item is recorded
- * with its error under `results.<stage>` and the pipeline goes on, so one bad item never blocks the
- * batch. Field names: Amazon States Language specification and "Using Map state in Inline mode".
+ * The pipeline: one Distributed Map state over the batch's items, read from the JSON array the execution's
+ * input names (`{ "itemsKey": "inputs/<batch>.json" }` in the pipeline bucket). Each item runs in its own child
+ * execution through every stage in order, one ECS task per stage (`ecs:runTask.sync`) on FARGATE_SPOT, the
+ * item reaching the container as JSON in `ITEM`. A task that still fails after its retries fails the item's
+ * child execution, so the item never reaches the next stage; the execution fails once failed items pass
+ * ToleratedFailurePercentage/Count. Results go to S3 through ResultWriter, not into the execution's state,
+ * and each child has its own event history, so neither the 256 KiB payload limit nor the 25,000-event history
+ * of a standard execution bounds the batch size. Field names: Amazon States Language and Step Functions
+ * Developer Guide, "Distributed Map state", "ItemReader", "ResultWriter", "Tolerated failure threshold".
  */
 export function pipelineDefinition(p: PipelineDefinitionInput): StateMachineDefinition {
     const states: { [name: string]: State } = {};
     p.stages.forEach((target, i) => {
         const { stage } = target;
-        const run = `${stage.name}-run-task`;
-        const failed = `${stage.name}-item-failed`;
         const next = p.stages[i + 1]?.stage.name;
         states[stage.name] = {
-            Type: "Map",
-            Comment: `Stage ${i + 1} of ${p.stages.length}: one ECS task per item`,
-            ItemsPath: "$.items",
-            ItemSelector: { "item.$": "$$.Map.Item.Value" },
-            MaxConcurrency: stage.maxConcurrency,
-            ItemProcessor: {
-                ProcessorConfig: { Mode: "INLINE" },
-                StartAt: run,
-                States: {
-                    [run]: {
-                        Type: "Task",
-                        Resource: RUN_TASK_SYNC,
-                        Parameters: {
-                            Cluster: p.clusterArn,
-                            TaskDefinition: target.taskDefinitionArn,
-                            // Interruption-tolerant work: Spot, retried below when interrupted.
-                            CapacityProviderStrategy: [{ CapacityProvider: "FARGATE_SPOT", Weight: 1 }],
-                            // ARM64 on Fargate Spot needs platform version 1.4.0 or later (ECS API, CapacityProviderStrategyItem).
-                            PlatformVersion: "LATEST",
-                            NetworkConfiguration: {
-                                AwsvpcConfiguration: { Subnets: p.privateSubnetIds, SecurityGroups: p.securityGroupIds, AssignPublicIp: "DISABLED" },
-                            },
-                            Overrides: {
-                                ContainerOverrides: [{
-                                    Name: target.containerName,
-                                    Environment: [
-                                        { "Name": "ITEM", "Value.$": "States.JsonToString($.item)" },
-                                        { "Name": "STAGE", "Value": stage.name },
-                                        { "Name": "EXECUTION_ID", "Value.$": "$$.Execution.Id" },
-                                    ],
-                                }],
-                            },
-                            PropagateTags: "TASK_DEFINITION",
-                        },
-                        TimeoutSeconds: stage.timeoutSeconds,
-                        // The task's own output is large and not needed; keep the item as the result.
-                        ResultPath: null,
-                        Retry: [{
-                            ErrorEquals: [...RETRIED_ERRORS],
-                            IntervalSeconds: 30,
-                            MaxAttempts: stage.retries,
-                            BackoffRate: 2,
-                            MaxDelaySeconds: 300,
-                            JitterStrategy: "FULL",
-                        }],
-                        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: failed }],
-                        End: true,
-                    },
-                    [failed]: { Type: "Pass", Comment: "Keep the item and its error in the stage results", End: true },
+            Type: "Task",
+            Comment: `Stage ${i + 1} of ${p.stages.length}: one ECS task for the item`,
+            Resource: RUN_TASK_SYNC,
+            Parameters: {
+                Cluster: p.clusterArn,
+                TaskDefinition: target.taskDefinitionArn,
+                // Interruption-tolerant work: Spot, retried below when interrupted.
+                CapacityProviderStrategy: [{ CapacityProvider: "FARGATE_SPOT", Weight: 1 }],
+                // ARM64 on Fargate Spot needs platform version 1.4.0 or later (ECS API, CapacityProviderStrategyItem).
+                PlatformVersion: "LATEST",
+                NetworkConfiguration: {
+                    AwsvpcConfiguration: { Subnets: p.privateSubnetIds, SecurityGroups: p.securityGroupIds, AssignPublicIp: "DISABLED" },
                 },
+                Overrides: {
+                    ContainerOverrides: [{
+                        Name: target.containerName,
+                        Environment: [
+                            { "Name": "ITEM", "Value.$": "States.JsonToString($.item)" },
+                            { "Name": "STAGE", "Value": stage.name },
+                            { "Name": "EXECUTION_ID", "Value.$": "$$.Execution.Id" },
+                        ],
+                    }],
+                },
+                PropagateTags: "TASK_DEFINITION",
             },
-            ResultPath: `$.results.${stage.name}`,
+            TimeoutSeconds: stage.timeoutSeconds,
+            // The task's own output is large and not needed; keep the item for the next stage.
+            ResultPath: null,
+            Retry: [{
+                ErrorEquals: [...RETRIED_ERRORS],
+                IntervalSeconds: 30,
+                MaxAttempts: stage.retries,
+                BackoffRate: 2,
+                MaxDelaySeconds: 300,
+                JitterStrategy: "FULL",
+            }],
             ...(next ? { Next: next } : { End: true as const }),
         };
     });
     return {
         Comment: `Batch pipeline: ${p.stages.map((t) => t.stage.name).join(" -> ")}`,
-        StartAt: p.stages[0].stage.name,
-        States: states,
+        StartAt: "items",
+        States: {
+            items: {
+                Type: "Map",
+                Comment: "Every item through every stage in its own child execution; failed items stop there",
+                ItemReader: {
+                    Resource: "arn:aws:states:::s3:getObject",
+                    ReaderConfig: { InputType: "JSON" },
+                    Parameters: { "Bucket": p.bucket, "Key.$": "$.itemsKey" },
+                },
+                ItemSelector: { "item.$": "$$.Map.Item.Value" },
+                // Every stage's task count stays within its own maxConcurrency.
+                MaxConcurrency: Math.min(...p.stages.map((t) => t.stage.maxConcurrency)),
+                ToleratedFailurePercentage: p.toleratedFailurePercentage,
+                ...(p.toleratedFailureCount !== undefined ? { ToleratedFailureCount: p.toleratedFailureCount } : {}),
+                ItemProcessor: {
+                    // .sync integrations need standard child executions (Express ones do not support them).
+                    ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+                    StartAt: p.stages[0].stage.name,
+                    States: states,
+                },
+                ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: p.bucket, Prefix: PIPELINE_PREFIXES.results.replace(/\/$/, "") } },
+                ResultPath: "$.results",
+                End: true,
+            },
+        },
     };
 }

@@ -6,12 +6,14 @@ import { policyJson, PolicyDocument } from "../iam";
 import { imageUri } from "../image";
 import { createLogsKey } from "../logs";
 import { QueueBatchArgs, resolveQueueBatchArgs } from "./args";
+import { createAlarmTopic } from "./notifications";
 import { createPipeline } from "./pipeline";
+import { createPipelineBucket } from "./store";
 import { createWorkQueue } from "./queue";
 import { createQueueDepthScaling } from "./scaling";
 
 export { PipelineStageArgs, QueueBatchArgs, QueueWorkerArgs } from "./args";
-export { pipelineDefinition, RUN_TASK_SYNC, StateMachineDefinition } from "./definition";
+export { PIPELINE_PREFIXES, pipelineDefinition, RUN_TASK_SYNC, StateMachineDefinition } from "./definition";
 
 /**
  * Seconds a container gets between SIGTERM and SIGKILL: the most Fargate allows, so a worker warned of
@@ -36,6 +38,10 @@ export class QueueBatch extends pulumi.ComponentResource {
     public readonly clusterArn: pulumi.Output<string>;
     public readonly workerServiceName: pulumi.Output<string>;
     public readonly stateMachineArn: pulumi.Output<string>;
+    /** Bucket of the pipeline: upload a batch as a JSON array under `inputs/`, start an execution with `{ "itemsKey": "<key>" }`. */
+    public readonly pipelineBucketName: pulumi.Output<string>;
+    /** SNS topic the alarms notify (the caller's, or the one created). */
+    public readonly alarmTopicArn: pulumi.Output<string>;
 
     constructor(name: string, args: QueueBatchArgs, opts?: pulumi.ComponentResourceOptions) {
         const a = resolveQueueBatchArgs(args);
@@ -44,7 +50,10 @@ export class QueueBatch extends pulumi.ComponentResource {
         const ctx = awsContext(this);
         const logsKmsKeyArn = a.logsKmsKeyArn ?? createLogsKey(`${name}-logs-key`, ctx, this).arn;
 
-        const work = createWorkQueue(name, a, this);
+        // Alarms notify someone: the caller's topic, or one made here (issue 18 row 11).
+        const alarmTopicArn = a.alarmTopicArn ?? createAlarmTopic(name, ctx, this).arn;
+        const alarmActions = [alarmTopicArn, ...a.alarmActions];
+        const work = createWorkQueue(name, { ...a, alarmActions }, this);
 
         // Batch work tolerates interruption, so tasks that name no strategy land on Spot too (C8).
         const cluster = new EcsCluster(`${name}-ecs`, {
@@ -115,12 +124,14 @@ export class QueueBatch extends pulumi.ComponentResource {
             return {
                 stage,
                 taskDefinitionArn: task.taskDefinitionArn,
+                family: task.family,
                 containerName: task.containerName,
                 taskRoleArn: task.taskRoleArn,
                 executionRoleArn: task.executionRoleArn,
             };
         });
 
+        const bucket = createPipelineBucket(name, a.pipelineObjectRetentionDays, this);
         const pipeline = createPipeline(name, {
             ctx,
             clusterArn: cluster.clusterArn,
@@ -131,6 +142,10 @@ export class QueueBatch extends pulumi.ComponentResource {
             logLevel: a.pipelineLogLevel,
             logRetentionInDays: a.logRetentionInDays,
             logsKmsKeyArn,
+            bucket,
+            toleratedFailurePercentage: a.toleratedFailurePercentage,
+            toleratedFailureCount: a.toleratedFailureCount,
+            alarmActions,
         }, this);
 
         this.queueUrl = work.queue.url;
@@ -142,7 +157,11 @@ export class QueueBatch extends pulumi.ComponentResource {
         this.clusterArn = cluster.clusterArn;
         this.workerServiceName = worker.serviceName;
         this.stateMachineArn = pipeline.stateMachine.arn;
+        this.pipelineBucketName = bucket.bucket;
+        this.alarmTopicArn = pulumi.output(alarmTopicArn);
         this.registerOutputs({
+            pipelineBucketName: this.pipelineBucketName,
+            alarmTopicArn: this.alarmTopicArn,
             queueUrl: this.queueUrl,
             queueArn: this.queueArn,
             deadLetterQueueUrl: this.deadLetterQueueUrl,

@@ -10,6 +10,8 @@ import { pipelineDefinition } from "./definition";
 export interface StageTaskRef {
     stage: ResolvedStage;
     taskDefinitionArn: pulumi.Input<string>;
+    /** The task definition's family, for a grant that covers every revision. */
+    family: pulumi.Input<string>;
     containerName: string;
     taskRoleArn: pulumi.Input<string>;
     executionRoleArn: pulumi.Input<string>;
@@ -25,12 +27,18 @@ export interface PipelineSettings {
     logLevel: string;
     logRetentionInDays: number;
     logsKmsKeyArn: pulumi.Input<string>;
+    bucket: aws.s3.Bucket;
+    toleratedFailurePercentage: number;
+    toleratedFailureCount?: number;
+    /** Notified when an execution fails. */
+    alarmActions: pulumi.Input<string>[];
 }
 
 export interface Pipeline {
     stateMachine: aws.sfn.StateMachine;
     role: aws.iam.Role;
     logGroup: aws.cloudwatch.LogGroup;
+    failedAlarm: aws.cloudwatch.MetricAlarm;
 }
 
 /**
@@ -38,7 +46,9 @@ export interface Pipeline {
  * "IAM policies for Amazon ECS/AWS Fargate" (RunTask, StopTask and DescribeTasks, and the EventBridge
  * rule the .sync pattern manages), plus iam:PassRole for the stages' task and execution roles, which
  * RunTask needs because the task definitions name roles; and "Logging using CloudWatch Logs" for the
- * log delivery actions, which accept only "*".
+ * log delivery actions, which accept only "*". RunTask is granted on each stage's task definition family with
+ * any revision (`task-definition/<family>:*`, Service Authorization Reference, Amazon ECS resource types), so an
+ * execution that started before a deploy may still run the revision its definition names.
  */
 export function pipelineRolePolicy(s: PipelineSettings): PolicyDocument {
     const { partition, region, accountId } = s.ctx;
@@ -50,7 +60,7 @@ export function pipelineRolePolicy(s: PipelineSettings): PolicyDocument {
                 Sid: "RunStageTasks",
                 Effect: "Allow",
                 Action: "ecs:RunTask",
-                Resource: s.stages.map((t) => t.taskDefinitionArn),
+                Resource: s.stages.map((t) => pulumi.interpolate`arn:${partition}:ecs:${region}:${accountId}:task-definition/${t.family}:*`),
                 Condition: { ArnEquals: { "ecs:cluster": s.clusterArn } },
             },
             {
@@ -82,6 +92,14 @@ export function pipelineRolePolicy(s: PipelineSettings): PolicyDocument {
                 Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
             },
             {
+                // The Distributed Map reads the batch's items and writes its results (Step Functions Developer
+                // Guide, "IAM policies for ItemReader / ResultWriter": GetObject; PutObject and the multipart actions).
+                Sid: "ReadItemsWriteResults",
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+                Resource: pulumi.interpolate`${s.bucket.arn}/*`,
+            },
+            {
                 Sid: "DeliverLogs",
                 Effect: "Allow",
                 Action: [
@@ -94,7 +112,27 @@ export function pipelineRolePolicy(s: PipelineSettings): PolicyDocument {
     };
 }
 
-/** The Step Functions state machine that runs the stages, its role and its log group. */
+/**
+ * What the role needs once the state machine exists: a Distributed Map starts child executions of its own
+ * state machine and describes and stops them (Step Functions Developer Guide, "IAM policies for using
+ * Distributed Map states").
+ */
+export function childExecutionPolicy(ctx: AwsContext, stateMachine: aws.sfn.StateMachine): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "StartItemExecutions", Effect: "Allow", Action: "states:StartExecution", Resource: stateMachine.arn },
+            {
+                Sid: "WatchItemExecutions",
+                Effect: "Allow",
+                Action: ["states:DescribeExecution", "states:StopExecution"],
+                Resource: pulumi.interpolate`arn:${ctx.partition}:states:${ctx.region}:${ctx.accountId}:execution:${stateMachine.name}/*`,
+            },
+        ],
+    };
+}
+
+/** The Step Functions state machine that runs the stages, its role, its log group and its failure alarm. */
 export function createPipeline(name: string, s: PipelineSettings, parent: pulumi.Resource): Pipeline {
     const role = createServiceRole(`${name}-pipeline`, {
         service: "states.amazonaws.com",
@@ -116,11 +154,15 @@ export function createPipeline(name: string, s: PipelineSettings, parent: pulumi
         s.privateSubnetIds,
         pulumi.all(s.securityGroupIds),
         pulumi.all(s.stages.map((t) => t.taskDefinitionArn)),
-    ]).apply(([clusterArn, privateSubnetIds, securityGroupIds, taskDefinitionArns]) => JSON.stringify(pipelineDefinition({
+        s.bucket.bucket,
+    ]).apply(([clusterArn, privateSubnetIds, securityGroupIds, taskDefinitionArns, bucket]) => JSON.stringify(pipelineDefinition({
         clusterArn,
         privateSubnetIds,
         securityGroupIds,
         stages: s.stages.map((t, i) => ({ stage: t.stage, taskDefinitionArn: taskDefinitionArns[i], containerName: t.containerName })),
+        bucket,
+        toleratedFailurePercentage: s.toleratedFailurePercentage,
+        toleratedFailureCount: s.toleratedFailureCount,
     })));
 
     const stateMachine = new aws.sfn.StateMachine(`${name}-pipeline`, {
@@ -133,5 +175,23 @@ export function createPipeline(name: string, s: PipelineSettings, parent: pulumi
             logDestination: pulumi.interpolate`${logGroup.arn}:*`, // the provider strips ":*" from LogGroup.arn
         },
     }, { parent, dependsOn: [rolePolicy] }); // Step Functions checks log delivery rights at creation
-    return { stateMachine, role, logGroup };
+    new aws.iam.RolePolicy(`${name}-pipeline-children`, {
+        role: role.id,
+        policy: policyJson(childExecutionPolicy(s.ctx, stateMachine)),
+    }, { parent });
+    // A failed execution is a batch whose failed items passed the threshold: someone should look.
+    const failedAlarm = new aws.cloudwatch.MetricAlarm(`${name}-pipeline-failed`, {
+        alarmDescription: pulumi.interpolate`Executions of pipeline ${stateMachine.name} failed`,
+        namespace: "AWS/States",
+        metricName: "ExecutionsFailed",
+        dimensions: { StateMachineArn: stateMachine.arn },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: s.alarmActions,
+    }, { parent });
+    return { stateMachine, role, logGroup, failedAlarm };
 }

@@ -39,12 +39,13 @@ export const MANAGED_ADDONS: readonly ManagedAddonSpec[] = [
 export const AUTO_MODE_BUILT_IN = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"];
 
 /**
- * Installs the managed add-ons of `phase` at the default version EKS publishes for the cluster's Kubernetes
- * version (`aws.eks.getAddonVersion` without `mostRecent`), each with its Pod Identity association.
+ * Installs the managed add-ons of `phase` at the versions pinned for the cluster's Kubernetes version
+ * (versions.ts EKS_ADDON_VERSIONS, or the caller's `addonVersions`), each with its Pod Identity association.
+ * Not EKS's default of the day: that would upgrade the add-ons on whichever `up` runs after AWS changes it.
  */
 export function createManagedAddons(
     name: string,
-    args: { cluster: aws.eks.Cluster; kubernetesVersion: string; autoMode: boolean; phase: "before" | "after"; dependsOn: pulumi.Resource[] },
+    args: { cluster: aws.eks.Cluster; addonVersions: { [addonName: string]: string }; autoMode: boolean; phase: "before" | "after"; dependsOn: pulumi.Resource[] },
     ctx: AwsContext,
     parent: pulumi.Resource,
 ): { [addonName: string]: aws.eks.Addon } {
@@ -56,11 +57,10 @@ export function createManagedAddons(
                 managedPolicies: Object.fromEntries(Object.entries(spec.policies ?? {}).map(([k, p]) => [k, managedPolicy(ctx, p)])),
             }, parent)
             : undefined;
-        const version = aws.eks.getAddonVersionOutput({ addonName: spec.name, kubernetesVersion: args.kubernetesVersion }, { parent });
         return [spec.name, new aws.eks.Addon(`${name}-${spec.name}`, {
             clusterName: args.cluster.name,
             addonName: spec.name,
-            addonVersion: version.version,
+            addonVersion: args.addonVersions[spec.name],
             // Nothing else manages these (bootstrapSelfManagedAddons is false); the declared state wins.
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "OVERWRITE",

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkCpuArchitecture, CPU_ARCHITECTURES, CpuArchitecture } from "../architecture";
 import { LOG_RETENTION_DAYS } from "../logs";
 import { ArgumentErrors, isKnown, rejectRenamed, show } from "../validation";
-import { compareVersions, EKS_FEATURE_MINIMUMS, EKS_VERSION_CALENDAR, supportedVersions, supportStatus, today, VersionVerdict } from "./versions";
+import { AUTO_MODE_BUILT_IN, MANAGED_ADDONS } from "./addons";
+import { compareVersions, EKS_ADDON_VERSIONS, EKS_FEATURE_MINIMUMS, NODE_AMI_VERSIONS, EKS_VERSION_CALENDAR, supportedVersions, supportStatus, today, VersionVerdict } from "./versions";
 
 /** AMI families (node operating systems) for managed node groups and Karpenter (checklist C14). */
 export const NODE_OS = ["BOTTLEROCKET", "AL2023"] as const;
@@ -11,18 +12,25 @@ export const NODE_OS = ["BOTTLEROCKET", "AL2023"] as const;
 export interface NodeGroupSpec {
     /** Instance types, all of the group's architecture. @default ["m7g.large", "m6g.large"] for arm64, ["m7i.large", "m6i.large"] for x86_64 */
     readonly instanceTypes?: string[];
-    /** Fewest nodes. @default 3 (system), 0 (spot) */
+    /**
+     * Fewest nodes. Nothing resizes a managed node group here (no Cluster Autoscaler; Karpenter launches its own nodes
+     * and never resizes managed groups, karpenter.sh FAQ), so its size is what Pulumi sets: minCapacity ≥ 1.
+     * @default 3 (system), 1 (spot)
+     */
     readonly minCapacity?: number;
     /** Most nodes. @default 6 (system), 10 (spot) */
     readonly maxCapacity?: number;
-    /** Nodes at creation; the Cluster Autoscaler or you change it later. @default minCapacity */
+    /** Nodes at creation. @default minCapacity */
     readonly desiredCapacity?: number;
     /** Root (AL2023) or data (Bottlerocket) volume size in GiB. @default 50 */
     readonly diskSizeGiB?: number;
 }
 
 export interface SpotNodeGroupSpec extends NodeGroupSpec {
-    /** Create a Spot group, tainted `capacity=spot:NoSchedule`, for non-critical work that tolerates it. @default false */
+    /**
+     * Create a fixed-size Spot group, tainted `capacity=spot:NoSchedule`, for non-critical work that tolerates it.
+     * With Karpenter, prefer its NodePool's "spot" capacity type, which scales with demand. @default false
+     */
     readonly enabled?: boolean;
 }
 
@@ -64,8 +72,21 @@ export interface EksPlatformArgs {
     readonly extendedSupport?: boolean;
     /** IAM role ARNs given cluster-admin through access entries (not the identity that deploys: it already is). @default [] */
     readonly adminRoleArns?: pulumi.Input<string>[];
-    /** CIDRs allowed to reach a public API endpoint; empty keeps the endpoint private only. @default [] */
+    /**
+     * Open the API endpoint to the internet, restricted to `publicAccessCidrs`; private access stays on, so nodes
+     * and pods use the VPC endpoint. The same `pulumi up` installs Helm releases and custom resources through
+     * this endpoint, so it must be reachable from where Pulumi runs: false only when that is inside the VPC (a
+     * runner in it, or a VPN/peered network), otherwise the first `up` cannot finish (EKS user guide, "Cluster
+     * API server endpoint"). @default true
+     */
+    readonly endpointPublicAccess?: boolean;
+    /**
+     * CIDRs that may reach the public endpoint: the CI runners' and administrators' egress ranges. Required
+     * (at least one) when `endpointPublicAccess` is true. @default []
+     */
     readonly publicAccessCidrs?: string[];
+    /** Allow "0.0.0.0/0" in `publicAccessCidrs` (EKS's own default, which the pack's sec-eks-endpoint still refuses). @default false */
+    readonly allowPublicAccessFromAnywhere?: boolean;
     /** Protect the cluster from deletion. @default true */
     readonly deletionProtection?: boolean;
     /** Control-plane log retention in days (a CloudWatch Logs value). @default 90 */
@@ -85,10 +106,17 @@ export interface EksPlatformArgs {
     /** The default NodePool of Karpenter, or the custom NodePool in Auto Mode. */
     readonly nodePool?: NodePoolSpec;
     /**
-     * AMI version in Karpenter's EC2NodeClass alias (`bottlerocket@<version>`): "latest", or the OS's release tag,
-     * "v1.NN.N" for Bottlerocket and "vYYYYMMDD" for AL2023; pin it in production. @default "latest"
+     * AMI version in Karpenter's EC2NodeClass alias (`bottlerocket@<version>`): the OS's release tag, "v1.NN.N" for
+     * Bottlerocket and "vYYYYMMDD" for AL2023, or "latest" (pre-production only: untested AMIs roll out by drift).
+     * @default the release pinned in versions.ts NODE_AMI_VERSIONS for `amiFamily`
      */
     readonly karpenterAmiVersion?: string;
+    /**
+     * Managed add-on versions by add-on name (for example `{ "coredns": "v1.13.2-eksbuild.1" }`), over the ones pinned
+     * for the Kubernetes version in versions.ts EKS_ADDON_VERSIONS; required for every add-on that has no pin there.
+     * @default the pinned versions
+     */
+    readonly addonVersions?: { [addonName: string]: string };
     /** Install the AWS Load Balancer Controller (Auto Mode has load balancing built in). @default true unless `autoMode` */
     readonly loadBalancerController?: boolean;
     /** Install External Secrets Operator. @default true */
@@ -127,6 +155,7 @@ export interface ResolvedEksArgs {
     checkDate: string;
     extendedSupport: boolean;
     adminRoleArns: pulumi.Input<string>[];
+    endpointPublicAccess: boolean;
     publicAccessCidrs: string[];
     deletionProtection: boolean;
     logRetentionInDays: number;
@@ -138,6 +167,7 @@ export interface ResolvedEksArgs {
     spotNodeGroup?: ResolvedNodeGroup;
     nodePool: ResolvedNodePool;
     karpenterAmiVersion: string;
+    addonVersions: { [addonName: string]: string };
     loadBalancerController: boolean;
     externalSecrets: boolean;
     secretsPrefix: string;
@@ -152,7 +182,9 @@ function nodeGroup(errors: ArgumentErrors, property: string, spec: NodeGroupSpec
     const maxCapacity = spec.maxCapacity ?? Math.max(maxDefault, minCapacity);
     const desiredCapacity = spec.desiredCapacity ?? minCapacity;
     const diskSizeGiB = spec.diskSizeGiB ?? 50;
-    errors.require(Number.isInteger(minCapacity) && minCapacity >= 0, `${property}.minCapacity`, `${show(minCapacity)} is not a whole number ≥ 0`);
+    errors.require(Number.isInteger(minCapacity) && minCapacity >= 1, `${property}.minCapacity`,
+        `${show(minCapacity)} is not a whole number ≥ 1: nothing scales a managed node group up from its minimum (no Cluster Autoscaler, ` +
+        "and Karpenter does not resize managed groups), so it would stay empty; use Karpenter's NodePool for capacity that follows demand");
     errors.require(Number.isInteger(maxCapacity) && maxCapacity >= 1, `${property}.maxCapacity`, `${show(maxCapacity)} is not a whole number ≥ 1`);
     errors.require(minCapacity <= maxCapacity, `${property}.minCapacity`,
         `${show(minCapacity)} is above maxCapacity ${show(maxCapacity)}; minCapacity must be ≤ maxCapacity`);
@@ -237,22 +269,43 @@ export function resolveEksArgs(name: string, args: EksPlatformArgs): ResolvedEks
         `${show(logRetentionInDays)} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
     errors.require(/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(clusterName), "clusterName",
         `${show(clusterName)} is not a cluster name: 1–100 letters, digits, hyphens and underscores, starting with a letter or digit`);
-    (args.publicAccessCidrs ?? []).forEach((cidr, i) => errors.require(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr) && cidr !== "0.0.0.0/0",
-        `publicAccessCidrs[${i}]`, `${show(cidr)} is not an IPv4 CIDR narrower than 0.0.0.0/0; list the networks that administer the cluster`));
+    const endpointPublicAccess = args.endpointPublicAccess ?? true;
+    const publicAccessCidrs = args.publicAccessCidrs ?? [];
+    const anywhere = args.allowPublicAccessFromAnywhere ?? false;
+    errors.require(!endpointPublicAccess || publicAccessCidrs.length > 0, "publicAccessCidrs",
+        "is empty while endpointPublicAccess is true; list the CIDRs of the CI runners and administrators that run `pulumi up`, " +
+        "or set endpointPublicAccess to false when Pulumi runs inside the VPC");
+    errors.require(endpointPublicAccess || publicAccessCidrs.length === 0, "publicAccessCidrs",
+        `${show(publicAccessCidrs)} is set while endpointPublicAccess is false; remove it or make the endpoint public`);
+    publicAccessCidrs.forEach((cidr, i) => errors.require(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr) && (anywhere || cidr !== "0.0.0.0/0"),
+        `publicAccessCidrs[${i}]`, `${show(cidr)} is not an IPv4 CIDR narrower than 0.0.0.0/0; list the networks that administer the cluster` +
+        " (allowPublicAccessFromAnywhere opens it to all)"));
     if (isKnown(args.availabilityZones)) {
         checkZones(errors, args.availabilityZones);
     }
 
     // An alias version is "latest" or the OS's GitHub release tag (karpenter.sh v1.15 nodeclasses.md, amiSelectorTerms);
     // the CRD only checks "family@something", so a malformed one would be accepted and no AMI would ever resolve.
-    const karpenterAmiVersion = args.karpenterAmiVersion ?? "latest";
+    const karpenterAmiVersion = args.karpenterAmiVersion ?? NODE_AMI_VERSIONS[amiFamily as ResolvedEksArgs["amiFamily"]] ?? "latest";
     const amiTag = amiFamily === "AL2023" ? { pattern: /^v\d{8}$/, example: "v20260828" } : { pattern: /^v\d+\.\d+\.\d+$/, example: "v1.51.0" };
     errors.require(karpenterAmiVersion === "latest" || amiTag.pattern.test(karpenterAmiVersion), "karpenterAmiVersion",
         `${show(karpenterAmiVersion)} is not an AMI version of ${amiFamily}; use "latest" or a release tag such as "${amiTag.example}"`);
 
+    // Add-ons this cluster installs (Auto Mode runs the networking and storage ones itself).
+    const addonNames = MANAGED_ADDONS.map((s) => s.name).filter((n) => !(autoMode && AUTO_MODE_BUILT_IN.includes(n)));
+    const addonVersions = { ...(EKS_ADDON_VERSIONS[version] ?? {}), ...(args.addonVersions ?? {}) };
+    Object.keys(args.addonVersions ?? {}).forEach((n) => errors.require(addonNames.includes(n), `addonVersions.${n}`,
+        `is not an add-on this cluster installs; allowed: ${addonNames.join(", ")}`));
+    Object.entries(args.addonVersions ?? {}).forEach(([n, v]) => errors.require(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/.test(v), `addonVersions.${n}`,
+        `${show(v)} is not an EKS add-on version such as "v1.13.2-eksbuild.1"`));
+    const unpinned = addonNames.filter((n) => addonVersions[n] === undefined);
+    errors.require(unpinned.length === 0 || verdict === undefined, "addonVersions",
+        `has no version for ${unpinned.join(", ")} on Kubernetes ${version} (pinned only for ${Object.keys(EKS_ADDON_VERSIONS).join(", ")}); ` +
+        "give them, from `aws eks describe-addon-versions --kubernetes-version " + version + "`");
+
     const arch: CpuArchitecture = cpuArchitecture === "x86_64" ? "x86_64" : "arm64";
     const systemNodeGroup = autoMode ? undefined : nodeGroup(errors, "systemNodeGroup", args.systemNodeGroup ?? {}, arch, 3, 6);
-    const spotNodeGroup = !autoMode && args.spotNodeGroup?.enabled ? nodeGroup(errors, "spotNodeGroup", args.spotNodeGroup, arch, 0, 10) : undefined;
+    const spotNodeGroup = !autoMode && args.spotNodeGroup?.enabled ? nodeGroup(errors, "spotNodeGroup", args.spotNodeGroup, arch, 1, 10) : undefined;
     const pool = nodePool(errors, args.nodePool ?? {}, autoMode);
     errors.throwIfAny();
 
@@ -272,7 +325,8 @@ export function resolveEksArgs(name: string, args: EksPlatformArgs): ResolvedEks
         checkDate,
         extendedSupport: args.extendedSupport ?? false,
         adminRoleArns: args.adminRoleArns ?? [],
-        publicAccessCidrs: args.publicAccessCidrs ?? [],
+        endpointPublicAccess,
+        publicAccessCidrs,
         deletionProtection: args.deletionProtection ?? true,
         logRetentionInDays,
         autoMode,
@@ -283,6 +337,7 @@ export function resolveEksArgs(name: string, args: EksPlatformArgs): ResolvedEks
         spotNodeGroup,
         nodePool: pool,
         karpenterAmiVersion,
+        addonVersions: Object.fromEntries(addonNames.map((n) => [n, addonVersions[n]])),
         loadBalancerController: args.loadBalancerController ?? !autoMode,
         externalSecrets: args.externalSecrets ?? true,
         secretsPrefix: args.secretsPrefix ?? `${clusterName}/`,

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { CHART_VERSIONS } from "./versions";
 
 /** A pinned Helm chart: where it lives, its exact version, and the release's fixed name and namespace. */
 export interface ChartPin {
@@ -13,31 +14,28 @@ export interface ChartPin {
 }
 
 /**
- * Chart versions pinned on purpose (D5 in docs/design.md); bump them deliberately, one at a time.
- * Newest releases found on 2026-11-22 (see /notes/eks.md §6–9 for the evidence):
- * - Karpenter 1.15.0 (karpenter.sh v1.15 getting-started: KARPENTER_VERSION="1.15.0"); CRDs from the
- *   separate `karpenter-crd` chart, because Helm installs a chart's crds/ only on first install (karpenter.sh upgrade guide).
- * - AWS Load Balancer Controller chart 3.5.0 (aws/eks-charts PR #1354; charts jumped from 1.17.1 to 3.x, eks-charts #1312).
- * - External Secrets Operator 2.10.0 (chart tag helm-chart-2.10.0), serving the external-secrets.io/v1 API.
- * - Argo CD chart 10.9.0 (argoproj/argo-helm; Argo CD 3.x).
+ * The charts the platform installs (D5 in docs/design.md), at the versions pinned in `versions.ts`. Karpenter's CRDs come from
+ * the separate `karpenter-crd` chart, because Helm installs a chart's crds/ only on first install (karpenter.sh
+ * upgrade guide). The AWS Load Balancer Controller charts jumped from 1.17.1 to 3.x (eks-charts #1312); External
+ * Secrets 2.x serves the external-secrets.io/v1 API; argo-cd 10.x is Argo CD 3.x.
  */
 export const CHARTS = {
     karpenterCrd: {
-        chart: "oci://public.ecr.aws/karpenter/karpenter-crd", version: "1.15.0", releaseName: "karpenter-crd", namespace: "kube-system",
+        chart: "oci://public.ecr.aws/karpenter/karpenter-crd", version: CHART_VERSIONS.karpenter, releaseName: "karpenter-crd", namespace: "kube-system",
     },
     karpenter: {
-        chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.15.0", releaseName: "karpenter", namespace: "kube-system",
+        chart: "oci://public.ecr.aws/karpenter/karpenter", version: CHART_VERSIONS.karpenter, releaseName: "karpenter", namespace: "kube-system",
     },
     loadBalancerController: {
-        chart: "aws-load-balancer-controller", version: "3.5.0", repo: "https://aws.github.io/eks-charts",
+        chart: "aws-load-balancer-controller", version: CHART_VERSIONS.loadBalancerController, repo: "https://aws.github.io/eks-charts",
         releaseName: "aws-load-balancer-controller", namespace: "kube-system",
     },
     externalSecrets: {
-        chart: "external-secrets", version: "2.10.0", repo: "https://charts.external-secrets.io",
+        chart: "external-secrets", version: CHART_VERSIONS.externalSecrets, repo: "https://charts.external-secrets.io",
         releaseName: "external-secrets", namespace: "external-secrets",
     },
     argoCd: {
-        chart: "argo-cd", version: "10.9.0", repo: "https://argoproj.github.io/argo-helm", releaseName: "argocd", namespace: "argocd",
+        chart: "argo-cd", version: CHART_VERSIONS.argoCd, repo: "https://argoproj.github.io/argo-helm", releaseName: "argocd", namespace: "argocd",
     },
 } as const satisfies { [key: string]: ChartPin };
 

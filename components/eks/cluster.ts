@@ -34,7 +34,7 @@ export interface ClusterParts {
 }
 
 /**
- * The control plane: private endpoint (public only for listed CIDRs), API authentication with access
+ * The control plane: private endpoint plus, by default, a public one for the listed CIDRs (where Pulumi runs), API authentication with access
  * entries, every log type into a KMS-encrypted log group with retention, secrets encrypted with a customer
  * key, no self-managed add-ons (the managed ones are installed explicitly), and Auto Mode when asked.
  */
@@ -78,7 +78,6 @@ export function createCluster(name: string, a: ResolvedEksArgs, ctx: AwsContext,
         }, parent);
     }
 
-    const publicEndpoint = a.publicAccessCidrs.length > 0;
     const cluster = new aws.eks.Cluster(`${name}-cluster`, {
         name: a.clusterName,
         version: a.version,
@@ -86,8 +85,8 @@ export function createCluster(name: string, a: ResolvedEksArgs, ctx: AwsContext,
         vpcConfig: {
             subnetIds: a.privateSubnetIds,
             endpointPrivateAccess: true,
-            endpointPublicAccess: publicEndpoint,
-            publicAccessCidrs: publicEndpoint ? a.publicAccessCidrs : undefined,
+            endpointPublicAccess: a.endpointPublicAccess,
+            publicAccessCidrs: a.endpointPublicAccess ? a.publicAccessCidrs : undefined,
         },
         // The identity that deploys keeps admin so Pulumi can install the in-cluster add-ons.
         accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },

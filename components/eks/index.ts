@@ -50,10 +50,10 @@ export class EksPlatform extends pulumi.ComponentResource {
         const { cluster } = createCluster(name, a, ctx, this);
 
         // Networking and identity agents first, then nodes, then the add-ons that need nodes to run.
-        const before = createManagedAddons(name, { cluster, kubernetesVersion: a.version, autoMode: a.autoMode, phase: "before", dependsOn: [] }, ctx, this);
+        const before = createManagedAddons(name, { cluster, addonVersions: a.addonVersions, autoMode: a.autoMode, phase: "before", dependsOn: [] }, ctx, this);
         const nodeGroups = a.autoMode ? [] : createNodeGroups(name, a, cluster, ctx, this, Object.values(before));
         const after = createManagedAddons(name, {
-            cluster, kubernetesVersion: a.version, autoMode: a.autoMode, phase: "after", dependsOn: a.autoMode ? [cluster] : nodeGroups,
+            cluster, addonVersions: a.addonVersions, autoMode: a.autoMode, phase: "after", dependsOn: a.autoMode ? [cluster] : nodeGroups,
         }, ctx, this);
 
         const config = kubeconfig(cluster, ctx.region);

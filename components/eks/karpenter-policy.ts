@@ -4,8 +4,8 @@ import { PolicyDocument, PolicyStatement } from "../iam";
 
 /**
  * The Karpenter v1 controller policy, scoped to one cluster, as Karpenter's own CloudFormation template
- * states it (karpenter.sh v1.15 reference/cloudformation.md; website/content/en/preview/getting-started/
- * getting-started-with-karpenter/cloudformation.yaml at v1.15.0): node lifecycle, IAM integration, EKS
+ * states it at the pinned release (website/content/en/preview/getting-started/getting-started-with-karpenter/
+ * cloudformation.yaml at v1.14.1, vendored in test/deploy-readiness/reference/karpenter and compared by the rung): node lifecycle, IAM integration, EKS
  * integration, interruption, zonal shift and resource discovery. Launches and deletions are limited to
  * resources tagged as owned by this cluster and a NodePool.
  */
@@ -79,7 +79,7 @@ export function karpenterControllerPolicy(args: {
         {
             Sid: "AllowScopedDeletion",
             Effect: "Allow",
-            Action: ["ec2:TerminateInstances", "ec2:RebootInstances", "ec2:DeleteLaunchTemplate"],
+            Action: ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
             Resource: [ec2("instance/*"), ec2("launch-template/*")],
             Condition: { StringEquals: owned("ResourceTag"), StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" } },
         },

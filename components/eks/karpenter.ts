@@ -59,7 +59,7 @@ export function createKarpenter(
         kind: "EC2NodeClass",
         metadata: { name: KARPENTER_NODE_CLASS.name },
         spec: {
-            // An alias term must be the only AMI term; the AMI family follows from it (v1.15 nodeclasses.md).
+            // An alias term must be the only AMI term; the AMI family follows from it (EC2NodeClass CRD v1.14.1 CEL rules).
             amiSelectorTerms: [{ alias: `${a.amiFamily === "BOTTLEROCKET" ? "bottlerocket" : "al2023"}@${a.karpenterAmiVersion}` }],
             role: nodeRole.name,
             subnetSelectorTerms: pulumi.output(a.privateSubnetIds).apply((ids) => ids.map((id) => ({ id }))),

@@ -44,8 +44,8 @@ export function createNodeRole(name: string, description: string, ctx: AwsContex
 }
 
 /**
- * Managed node groups over every private subnet (so across the AZs of the subnets, checklist C15): an
- * on-demand system group and an optional tainted Spot group. Launch templates require IMDSv2 and encrypt
+ * Managed node groups over every private subnet (so across the AZs of the subnets, checklist C15): a fixed-size
+ * on-demand system group and an optional fixed-size tainted Spot group (capacity that follows demand is Karpenter's). Launch templates require IMDSv2 and encrypt
  * volumes. Hop limit 2 is EKS's own launch-template default, which AWS-managed agents on these nodes expect
  * (nodes/launch-templates.adoc); workload nodes from Karpenter keep the stricter limit of 1.
  */
@@ -93,6 +93,7 @@ export function createNodeGroups(
             // Only workloads that tolerate interruption land on Spot.
             taints: spot ? [{ key: "capacity", value: "spot", effect: "NO_SCHEDULE" }] : undefined,
             nodeRepairConfig: { enabled: true },
-        }, { parent, dependsOn, ignoreChanges: ["scalingConfig.desiredSize"] });
+        // desiredSize is not ignored: nothing else scales these groups, so the declared size is the size.
+        }, { parent, dependsOn });
     });
 }

@@ -11,9 +11,9 @@ export interface AcceleratorParts {
 /**
  * A standard accelerator with one TCP listener on every configured port and one endpoint group per
  * region whose only endpoint is that region's ALB. All of it lives on the us-west-2 provider
- * (`global`). The endpoint group's health check settings apply to EC2 and Elastic IP endpoints; for
- * ALB endpoints Global Accelerator follows the load balancer's own target health (Global Accelerator
- * Developer Guide, "Endpoint groups for standard accelerators"), so they are set for consistency only.
+ * (`global`). No health-check settings on the endpoint groups: they apply to EC2 and Elastic IP endpoints
+ * only, and for ALB endpoints Global Accelerator follows the load balancer's own target health (Global
+ * Accelerator Developer Guide, "Health check options"), so settings here would be ignored and mislead.
  */
 export function createAccelerator(name: string, a: ResolvedActiveActive, args: AcceleratorArgs,
     loadBalancerArns: { [region: string]: pulumi.Input<string> }, global: pulumi.CustomResourceOptions): AcceleratorParts {
@@ -31,19 +31,12 @@ export function createAccelerator(name: string, a: ResolvedActiveActive, args: A
         clientAffinity: a.clientAffinity,
         portRanges: a.listenerPorts.map((port) => ({ fromPort: port, toPort: port })),
     }, global);
-    const probe = a.https
-        ? { healthCheckProtocol: "HTTPS", healthCheckPort: 443 }
-        : { healthCheckProtocol: "HTTP", healthCheckPort: 80 };
     const endpointGroups: { [region: string]: aws.globalaccelerator.EndpointGroup } = {};
     for (const region of a.regions) {
         endpointGroups[region] = new aws.globalaccelerator.EndpointGroup(`${name}-${region}-endpoints`, {
             listenerArn: listener.arn,
             endpointGroupRegion: region,
             trafficDialPercentage: a.trafficDials[region],
-            ...probe,
-            healthCheckPath: a.healthCheck.path,
-            healthCheckIntervalSeconds: a.healthCheck.intervalSeconds,
-            thresholdCount: a.healthCheck.threshold,
             endpointConfigurations: [{
                 endpointId: loadBalancerArns[region],
                 weight: 128,

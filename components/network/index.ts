@@ -254,8 +254,14 @@ export class RegionalNetwork extends pulumi.ComponentResource {
                 Version: "2012-10-17",
                 Statement: [{
                     Effect: "Allow",
-                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                     Resource: [flowLogGroup.arn, pulumi.interpolate`${flowLogGroup.arn}:*`],
+                }, {
+                    // DescribeLogGroups has no resource type: it is granted on "*" or not at all (Service
+                    // Authorization Reference, Amazon CloudWatch Logs; checked by the deploy-readiness rung).
+                    Effect: "Allow",
+                    Action: "logs:DescribeLogGroups",
+                    Resource: "*",
                 }],
             },
         }, this);

@@ -41,12 +41,14 @@ export interface ContainerRegistryArgs {
     readonly scanType?: string;
     /** Days after which untagged images expire. @default 14 */
     readonly untaggedExpireDays?: number;
-    /** Tagged images kept per repository (at least 1). @default 30 */
+    /** Release images kept per release prefix, and tagged images kept in all before other tags expire (at least 1). @default 30 */
     readonly keepTaggedCount?: number;
     /** Tag prefixes of short-lived images. @default ["dev-"] */
     readonly expiringTagPrefixes?: string[];
     /** Days after which images with an expiring tag prefix expire. @default 14 */
     readonly expiringTagPrefixDays?: number;
+    /** Tag prefixes of release images, kept by their own rule so short-lived pushes never push them out. @default ["v"] */
+    readonly releaseTagPrefixes?: string[];
     /** Customer managed KMS key (home region) for the repositories. @default the AWS managed key aws/ecr */
     readonly repositoryKmsKeyArn?: pulumi.Input<string>;
     /** Cross-account replication destinations. @default [] */
@@ -99,6 +101,7 @@ export function resolveRegistryArgs(args: ContainerRegistryArgs): ResolvedRegist
         keepTaggedCount: args.keepTaggedCount ?? 30,
         expiringTagPrefixes: args.expiringTagPrefixes ?? ["dev-"],
         expiringTagPrefixDays: args.expiringTagPrefixDays ?? 14,
+        releaseTagPrefixes: args.releaseTagPrefixes ?? ["v"],
     };
     errors.require(Number.isInteger(lifecycle.keepTaggedCount) && lifecycle.keepTaggedCount >= 1, "keepTaggedCount",
         `${show(lifecycle.keepTaggedCount)} would keep fewer than 1 image; keep a whole number of at least 1 tagged image`);
@@ -106,8 +109,19 @@ export function resolveRegistryArgs(args: ContainerRegistryArgs): ResolvedRegist
         `${show(lifecycle.untaggedExpireDays)} is not a whole number of days of at least 1`);
     errors.require(Number.isInteger(lifecycle.expiringTagPrefixDays) && lifecycle.expiringTagPrefixDays >= 1, "expiringTagPrefixDays",
         `${show(lifecycle.expiringTagPrefixDays)} is not a whole number of days of at least 1`);
-    lifecycle.expiringTagPrefixes.forEach((p, i) => errors.require(/^[A-Za-z0-9_.-]{1,128}$/.test(p), `expiringTagPrefixes[${i}]`,
-        `${show(p)} is not a tag prefix; use 1 to 128 letters, digits, _ . or -`));
+    for (const key of ["expiringTagPrefixes", "releaseTagPrefixes"] as const) {
+        lifecycle[key].forEach((p, i) => errors.require(/^[A-Za-z0-9_.-]{1,128}$/.test(p), `${key}[${i}]`,
+            `${show(p)} is not a tag prefix; use 1 to 128 letters, digits, _ . or -`));
+        for (const dup of duplicates(lifecycle[key])) {
+            errors.require(false, key, `prefix ${show(dup)} appears more than once`);
+        }
+    }
+    // The earlier (expiring) rule would claim every image both prefixes match, so the two lists must not overlap.
+    lifecycle.releaseTagPrefixes.forEach((r, i) => {
+        const clash = lifecycle.expiringTagPrefixes.find((e) => r.startsWith(e) || e.startsWith(r));
+        errors.require(clash === undefined, `releaseTagPrefixes[${i}]`,
+            `${show(r)} overlaps the expiring prefix ${show(clash)}: an image tagged with both would be treated as short-lived`);
+    });
     const replicationAccounts = args.replicationAccounts ?? [];
     replicationAccounts.forEach((ra, i) => {
         errors.require(ACCOUNT_ID_RE.test(ra.accountId), `replicationAccounts[${i}].accountId`, `${show(ra.accountId)} is not a 12-digit AWS account ID`);

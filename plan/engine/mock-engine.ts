@@ -165,6 +165,20 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
             state.arn = `arn:aws:sqs:${r}:${MOCK_ACCOUNT_ID}:${state.name}`;
             state.url = `https://sqs.${r}.amazonaws.com/${MOCK_ACCOUNT_ID}/${state.name}`;
             break;
+        case "aws:ecs/taskDefinition:TaskDefinition":
+            // Registered as revision 1 of its family.
+            state.revision = 1;
+            state.arn = `arn:aws:ecs:${r}:${MOCK_ACCOUNT_ID}:task-definition/${inputs.family}:1`;
+            state.arnWithoutRevision = `arn:aws:ecs:${r}:${MOCK_ACCOUNT_ID}:task-definition/${inputs.family}`;
+            break;
+        case "aws:s3/bucket:Bucket":
+            state.bucket = inputs.bucket ?? `${name}-0000000`;
+            state.arn = `arn:aws:s3:::${state.bucket}`;
+            state.bucketRegionalDomainName = `${state.bucket}.s3.${r}.amazonaws.com`;
+            break;
+        case "aws:sns/topic:Topic":
+            state.arn = `arn:aws:sns:${r}:${MOCK_ACCOUNT_ID}:${state.name}`;
+            break;
         case "aws:sfn/stateMachine:StateMachine":
             state.arn = `arn:aws:states:${r}:${MOCK_ACCOUNT_ID}:stateMachine:${state.name}`;
             break;
@@ -261,7 +275,9 @@ const providerRegions = new Map<string, string | undefined>();
 const mocks: pulumi.runtime.Mocks = {
     newResource(args: pulumi.runtime.MockResourceArgs) {
         const region = args.type.startsWith("pulumi:providers:") ? args.inputs.region : regionOf(args.provider);
-        return { id: `${args.name}-id`, state: computedState(args.type, args.name, args.inputs, region) };
+        // Subnet IDs have AWS's form, which some consumers check (Karpenter's EC2NodeClass CRD: "subnet-[0-9a-z]+").
+        const id = args.type === "aws:ec2/subnet:Subnet" ? `subnet-${hexId(args.name, 17)}` : `${args.name}-id`;
+        return { id, state: computedState(args.type, args.name, args.inputs, region) };
     },
     call(args: pulumi.runtime.MockCallArgs) {
         const region = regionOf(args.provider);

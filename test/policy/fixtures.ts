@@ -10,7 +10,7 @@ const ACCOUNT = "123456789012";
 const REGION = "us-east-1";
 const arn = (service: string, resource: string, region = REGION) => `arn:aws:${service}:${region}:${ACCOUNT}:${resource}`;
 
-export const LIFECYCLE_DOCUMENT = lifecyclePolicyDocument({ untaggedExpireDays: 14, keepTaggedCount: 30, expiringTagPrefixes: ["dev-"], expiringTagPrefixDays: 14 });
+export const LIFECYCLE_DOCUMENT = lifecyclePolicyDocument({ untaggedExpireDays: 14, keepTaggedCount: 30, expiringTagPrefixes: ["dev-"], expiringTagPrefixDays: 14, releaseTagPrefixes: ["v"] });
 
 export const TASK_ROLE_TRUST = JSON.stringify({
     Version: "2012-10-17",
@@ -217,6 +217,28 @@ export const fixtures = {
         props: { apiVersion: "v1", kind: "Secret", metadata: { name: "ci-token", annotations: { "kubernetes.io/service-account.name": "ci" } }, type: "kubernetes.io/service-account-token" },
     }),
     mesh: (): TestResource => ({ type: "aws:appmesh/mesh:Mesh", name: "legacy-mesh", region: REGION, props: { name: "legacy" } }),
+    // Resources carrying IAM documents, a state machine and an External Secrets store (deploy-readiness policies).
+    ...Object.fromEntries(([
+        ["userPolicy", "aws:iam/userPolicy:UserPolicy", { user: "ci" }], ["groupPolicy", "aws:iam/groupPolicy:GroupPolicy", { group: "ops" }],
+        ["bucketPolicy", "aws:s3/bucketPolicy:BucketPolicy", { bucket: "shop-assets" }], ["queuePolicy", "aws:sqs/queuePolicy:QueuePolicy", { queueUrl: "https://sqs/jobs" }],
+        ["topicPolicy", "aws:sns/topicPolicy:TopicPolicy", { arn: arn("sns", "alarms") }], ["repositoryPolicy", "aws:ecr/repositoryPolicy:RepositoryPolicy", { repository: "shop/orders" }],
+        ["registryPolicy", "aws:ecr/registryPolicy:RegistryPolicy", {}],
+    ] as const).map(([key, type, extra]) => [key, (): TestResource => ({
+        type, name: `shop-${key}`, region: REGION, props: { ...extra, policy: policyDocument("s3:GetObject", "arn:aws:s3:::shop-assets/*") },
+    })])),
+    kmsKeyWithPolicy: (): TestResource => ({
+        type: "aws:kms/key:Key", name: "shop-key", region: REGION,
+        props: { enableKeyRotation: true, deletionWindowInDays: 30, policy: JSON.stringify({ Version: "2012-10-17", Statement: [
+            { Sid: "Admin", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }] }) },
+    }),
+    validStateMachine: (): TestResource => ({
+        type: "aws:sfn/stateMachine:StateMachine", name: "shop-pipeline", region: REGION,
+        props: { type: "STANDARD", roleArn: `arn:aws:iam::${ACCOUNT}:role/pipeline`, definition: JSON.stringify({ StartAt: "a", States: { a: { Type: "Pass", End: true } } }) },
+    }),
+    clusterSecretStore: (): TestResource => ({
+        type: "kubernetes:external-secrets.io/v1:ClusterSecretStore", name: "secrets-store",
+        props: { apiVersion: "external-secrets.io/v1", kind: "ClusterSecretStore", metadata: { name: "aws" }, spec: { provider: { aws: { service: "SecretsManager", region: REGION } } } },
+    }),
     nodePool: (): TestResource => ({
         type: "kubernetes:karpenter.sh/v1:NodePool", name: "default-pool",
         props: {

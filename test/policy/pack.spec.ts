@@ -15,9 +15,9 @@ describe("policy: pack conventions", () => {
         assert.deepEqual(CHECKLIST_IDS.filter((id) => !ids.has(id)), []);
     });
 
-    it("names start with a lowercase checklist ID or sec-, and are unique", () => {
+    it("names start with a lowercase checklist ID, sec- or deploy- (deploy readiness, issue 18), and are unique", () => {
         const names = ALL_POLICIES.map((p) => p.name);
-        assert.deepEqual(names.filter((n) => !/^(c([2-9]|1[0-5])|v[1-3]|sec)-[a-z0-9-]+$/.test(n)), []);
+        assert.deepEqual(names.filter((n) => !/^(c([2-9]|1[0-5])|v[1-3]|sec|deploy)-[a-z0-9-]+$/.test(n)), []);
         assert.equal(new Set(names).size, names.length);
     });
 
@@ -57,7 +57,7 @@ describe("policy: pack conventions", () => {
             .flatMap((f) => [...fs.readFileSync(path.join(dir, f), "utf8").matchAll(/^export const (\w+Policies) = /gm)].map((m) => m[1]));
         assert.deepEqual(arrays.filter((a) => !index.includes(`...${a}`)), []);
         assert.ok(index.includes('new PolicyPack("aws-containers"'));
-        assert.equal(arrays.length, 10);
+        assert.equal(arrays.length, 11);
     });
 });
 

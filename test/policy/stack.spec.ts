@@ -140,7 +140,8 @@ describe("policy: stack rules", () => {
     it("a stack policy tagged with the type it judges finds nothing without it, so CrossGuard may skip it", async () => {
         // Every tagged policy's fault at once: no capacity providers, a container without a health check
         // behind a target group without one, a repository neither expired nor replicated to the second
-        // workload region, an EKS cluster without add-ons or autoscaling.
+        // workload region, an EKS cluster without add-ons or autoscaling whose private endpoint a Deployment is applied
+        // through, a node group left at 0.
         const { healthCheck: _omit, ...noHealth } = APP_CONTAINER;
         const faulty = [
             ...replace(replace(without(ecsStack(), "shop-us-east-1-capacity"), taskDefinition([noHealth])),
@@ -153,13 +154,16 @@ describe("policy: stack rules", () => {
             { ...variant(variant(ec2Service(), "props.orderedPlacementStrategies", undefined), "props.launchType", undefined), name: "default-launch-svc" },
             variant(variant(fixtures.registryScanning(), "props.scanType", "ENHANCED"), "props.rules.0.repositoryFilters", [{ filter: "billing/*", filterType: "WILDCARD" }]),
             variant(fixtures.queue(), "props.redrivePolicy", undefined), fixtures.vpc(),
+            // Applied through the private-only endpoint; and a node group nothing scales up from 0.
+            fixtures.deployment(), variant(fixtures.nodeGroup(), "props.scalingConfig", { minSize: 0, desiredSize: 0, maxSize: 10 }),
         ];
         const tagged = STACK_POLICIES.map((p) => ({ p, type: taggedType(p.validateStack) })).filter((t) => t.type !== undefined);
         assert.deepEqual(tagged.map((t) => t.p.name).sort(), [
             "c10-container-health-check", "c10-target-group-health", "c11-eks-observability", "c12-eks-autoscaling",
             "c13-managed-addons", "c15-ec2-placement", "c2-ecs-capacity-providers", "c3-ecr-enhanced-scanning-coverage",
             "c3-ecr-lifecycle-policy", "c3-ecr-replication", "c4-fargate-platform-version", "c5-service-discovery",
-            "c7-pod-identity-agent", "c8-spot-only-load-balanced", "sec-sqs-dead-letter-queue", "sec-vpc-flow-logs",
+            "c7-pod-identity-agent", "c8-spot-only-load-balanced", "deploy-eks-endpoint-reachable", "deploy-node-group-scaled",
+            "sec-sqs-dead-letter-queue", "sec-vpc-flow-logs",
         ]);
         for (const { p, type } of tagged) {
             const found = await validateStack(p, faulty, {}, false);
