@@ -1,4 +1,5 @@
 import { PolicyPack } from "@pulumi/policy";
+import { costPolicies } from "./cost/budget";
 import { ecrPolicies } from "./ecr";
 import { ecsPolicies } from "./ecs";
 import { eksPolicies } from "./eks";
@@ -13,6 +14,6 @@ import { stackPolicies } from "./stack";
 new PolicyPack("aws-containers", {
     policies: [
         ...ecrPolicies, ...ecsPolicies, ...eksPolicies, ...eksStackPolicies, ...kubernetesPolicies,
-        ...networkPolicies, ...securityPolicies, ...stackPolicies,
+        ...networkPolicies, ...securityPolicies, ...stackPolicies, ...costPolicies,
     ],
 });

@@ -1,4 +1,5 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { costPolicies } from "../../policy/cost/budget";
 import { ecrPolicies } from "../../policy/ecr";
 import { ecsPolicies } from "../../policy/ecs";
 import { eksPolicies } from "../../policy/eks";
@@ -11,7 +12,7 @@ import { stackPolicies } from "../../policy/stack";
 /** Every policy of the pack, in the order policy/index.ts passes them (tests never import index.ts: it starts a server). */
 export const ALL_POLICIES = [
     ...ecrPolicies, ...ecsPolicies, ...eksPolicies, ...eksStackPolicies, ...kubernetesPolicies,
-    ...networkPolicies, ...securityPolicies, ...stackPolicies,
+    ...networkPolicies, ...securityPolicies, ...stackPolicies, ...costPolicies,
 ];
 export const RESOURCE_POLICIES = ALL_POLICIES.filter((p) => "validateResource" in p) as ResourceValidationPolicy[];
 export const STACK_POLICIES = ALL_POLICIES.filter((p) => "validateStack" in p) as StackValidationPolicy[];
