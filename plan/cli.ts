@@ -16,6 +16,7 @@ import type { PolicyPackConfig } from "./analyzer-types";
 import type * as Plan from "./plan";
 import type * as PolicyConfig from "./policy-config";
 import type * as Report from "./report";
+import type * as Cost from "./report/cost";
 import { PolicySession } from "./policy-session";
 import { DEFAULT_POLICY_PACK, ProgramSpec, projectStack, projectStacks, userProgram } from "./program";
 import { PlanInputError } from "./stack-config";
@@ -30,6 +31,8 @@ const USAGE = `usage: npm run plan -- <stack> [options]
   --policy-pack DIR     the CrossGuard pack to run (default: policy/)
   --policy-config FILE  per-policy enforcement levels and settings (JSON, as --policy-pack-config)
   --json FILE           also write the plan as JSON (an array of plans with --all)
+  --usage FILE          usage assumptions for the cost estimate (YAML or JSON; see policy/cost/usage.ts)
+  --baseline FILE       an earlier --json plan: print how the monthly cost changed against it
   --debug               full stack traces and the pack's stderr
 Exit status: 0 clean or advisory only, 1 mandatory violations, 2 bad input.`;
 
@@ -40,6 +43,8 @@ interface CliArgs {
     policyPack: string;
     policyConfig?: string;
     json?: string;
+    usage?: string;
+    baseline?: string;
     debug: boolean;
 }
 
@@ -61,6 +66,8 @@ function parseArgs(argv: string[]): CliArgs {
             case "--policy-pack": args.policyPack = path.resolve(valueOf(a, i++)); break;
             case "--policy-config": args.policyConfig = valueOf(a, i++); break;
             case "--json": args.json = valueOf(a, i++); break;
+            case "--usage": args.usage = valueOf(a, i++); break;
+            case "--baseline": args.baseline = valueOf(a, i++); break;
             case "-h": case "--help": console.log(USAGE); process.exit(0); break;
             default:
                 if (a.startsWith("-") || args.stack !== undefined) {
@@ -111,14 +118,24 @@ async function main(argv: string[]): Promise<number> {
     const { planProgram } = require("./plan") as typeof Plan;
     const { exitCode, formatPlan, planJson } = require("./report") as typeof Report;
     const results: Plan.PlanResult[] = [];
+    const costs = new Map<Plan.PlanResult, unknown>();
     let status = 0;
     try {
         const { loadPolicyConfig } = require("./policy-config") as typeof PolicyConfig;
         const policyConfig: PolicyPackConfig | undefined = args.policyConfig ? loadPolicyConfig(args.policyConfig) : undefined;
+        // Cost: the usage file and the baseline are read before any plan, so bad input stops at once.
+        const cost = require("./report/cost") as typeof Cost;
+        const usage = cost.loadUsage(args.usage);
+        const baseline = args.baseline ? cost.loadBaseline(args.baseline) : undefined;
         for (const target of plans) {
             try {
                 const result = await planProgram(target(), { policyPack: args.policyPack, policyConfig, session, debug: args.debug });
-                console.log(formatPlan(result));
+                const e = cost.estimatePlan(result, usage);
+                const estimate = cost.costJson(e);
+                const before = baseline?.get(result.stack) ?? (baseline?.size === 1 && plans.length === 1 ? [...baseline.values()][0] : undefined);
+                const diff = !baseline ? [] : before ? cost.costDiff(before, estimate) : [`No baseline for stack ${result.stack} in ${args.baseline}`];
+                console.log(formatPlan(result, [cost.formatCost(e), diff]));
+                costs.set(result, estimate);
                 results.push(result);
                 status = Math.max(status, exitCode(result));
             } catch (err) {
@@ -136,7 +153,8 @@ async function main(argv: string[]): Promise<number> {
         session.close();
     }
     if (args.json) {
-        const doc = args.all ? results.map(planJson) : planJson(results[0]);
+        const withCost = (r: Plan.PlanResult) => ({ ...planJson(r), cost: costs.get(r) });
+        const doc = args.all ? results.map(withCost) : withCost(results[0]);
         fs.writeFileSync(args.json, JSON.stringify(doc, null, 2) + "\n");
         console.log(`wrote ${args.json}`);
     }
