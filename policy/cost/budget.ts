@@ -55,7 +55,8 @@ export const costMonthlyBudget = stackPolicy<BudgetConfig>({
     },
     check: (resources, c) => {
         if (resources.length === 0) return [];
-        const anchor = resources.find((r) => r.type === "pulumi:pulumi:Stack") ?? resources[0];
+        // Reported against the stack itself, else its first resource that is not a provider.
+        const anchor = resources.find((r) => r.type === "pulumi:pulumi:Stack") ?? resources.find((r) => !r.type.startsWith("pulumi:providers:")) ?? resources[0];
         const report = (message: string): Finding[] => [{ urn: anchor.urn, message }];
         const stack = stackOf(anchor.urn);
         const { usage, errors } = resolveUsage(c.usage, "usage", new Date().toISOString().slice(0, 10), INSTANCE_TYPES);

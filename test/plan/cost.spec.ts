@@ -9,6 +9,8 @@ import { PlanResult, planProgram } from "../../plan/plan";
 import { userProgram, REPO_ROOT } from "../../plan/program";
 import { costDiff, costJson, estimatePlan, loadBaseline, loadUsage } from "../../plan/report/cost";
 import { PlanInputError } from "../../plan/plan-error";
+import { costMonthlyBudget } from "../../policy/cost/budget";
+import { TestResource, urnOf, validateStack } from "../policy/harness";
 import { FIXTURE_PACK, FIXTURES } from "./packs";
 
 const PROGRAM = path.join(FIXTURES, "cost-program");
@@ -124,6 +126,21 @@ describe("cost: the estimate of a small fixed program", () => {
         assert.deepEqual(json.byRegion["eu-central-1"], { total: 42.95, fixed: 37.78, usage: 5.18 });
         assert.equal(json.byRegion.global.total, 3.5);
         assert.equal(json.byType["aws:eks/cluster:Cluster"].total, 511);
+    });
+
+    it("is the estimate the pack's budget policy computes from the same resources", async () => {
+        // The plan's resources as the policy harness hands them to a stack policy (its URNs are of stack "test").
+        const urns = new Map(result.resources.map((r) => [r.urn, urnOf(r.type, r.name)]));
+        const resources: TestResource[] = result.resources.filter((r) => !r.type.startsWith("pulumi:providers:")).map((r) => ({
+            type: r.type, name: r.name, region: r.region, props: JSON.parse(JSON.stringify(r.wireInputs)),
+            parent: r.parent === undefined ? undefined : urns.get(r.parent),
+            propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, deps]) => [k, deps.map((u) => urns.get(u)!)])),
+        }));
+        const usage = { date: DAY };
+        const over = await validateStack(costMonthlyBudget, resources, { budgets: { test: 840 }, usage });
+        assert.equal(over.messages.length, 1);
+        assert.match(over.messages[0], /^Stack test is estimated at \$840\.56\/month \(fixed \$783\.60, usage-based \$56\.9\d\), \$0\.56 over its budget of \$840\.00\. Largest: 2 EKS clusters \$511\.00, /);
+        assert.deepEqual((await validateStack(costMonthlyBudget, resources, { budgets: { test: 841 }, usage })).messages, []);
     });
 
     it("applies a usage file's overrides, per service too", () => {
