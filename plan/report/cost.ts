@@ -80,6 +80,7 @@ export function costJson(e: CostEstimate) {
         unconfirmedItems: e.items.filter((i) => !i.confirmed).length,
         items: e.items.map((i) => ({ ...i, monthly: Math.round(i.monthly * 10000) / 10000 })),
         unpriced: e.unpriced,
+        unmatchedUsage: e.unmatchedUsage,
         assumptions: e.usage,
     };
 }
@@ -111,6 +112,9 @@ export function formatCost(e: CostEstimate): string[] {
     if (unconfirmed.length > 0) {
         lines.push(`  ${unconfirmed.length} of ${e.items.length} line items (${formatUsd(unconfirmed.reduce((a, i) => a + i.monthly, 0))}) use a price not read ` +
             `for their region or a Spot discount: ${FALLBACK_RULE}; see policy/cost/prices.ts`);
+    }
+    if (e.unmatchedUsage.length > 0) {
+        lines.push(`  The usage assumptions name what this stack does not have: ${e.unmatchedUsage.join(", ")}`);
     }
     for (const u of e.unpriced) {
         lines.push(`  Not priced: ${u.type} ${u.name}: ${u.reason}`);

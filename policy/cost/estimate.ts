@@ -47,6 +47,8 @@ export interface LineItem {
     readonly kind: CostKind;
     /** False when the price (or, for Spot, the discount) was not read for this region: see prices.ts. */
     readonly confirmed: boolean;
+    /** Capacity on Spot (Fargate Spot or EC2 Spot), priced at the usage file's Spot discount. */
+    readonly spot: boolean;
 }
 
 export interface CostEstimate {
@@ -54,6 +56,8 @@ export interface CostEstimate {
     /** Priced resource types whose size could not be told (unknown inputs, references outside the stack). */
     readonly unpriced: { readonly urn: string; readonly type: string; readonly name: string; readonly reason: string }[];
     readonly usage: Usage;
+    /** Names in the usage's `services` or `nodePools` that no resource of the stack has (a typo, or a renamed resource). */
+    readonly unmatchedUsage: string[];
     readonly total: number;
     readonly fixed: number;
     readonly usageBased: number;
@@ -144,7 +148,14 @@ class Estimator {
             this.price(r);
         }
         const sum = (kind?: CostKind) => this.items.filter((i) => kind === undefined || i.kind === kind).reduce((a, i) => a + i.monthly, 0);
-        return { items: this.items, unpriced: this.unpriced, usage: this.usage, total: sum(), fixed: sum("fixed"), usageBased: sum("usage") };
+        const names = (type: string) => new Set(this.ofType(type).map((r) => r.name));
+        const services = names("aws:ecs/service:Service");
+        const pools = names("kubernetes:karpenter.sh/v1:NodePool");
+        const unmatchedUsage = [
+            ...Object.keys(this.usage.services).filter((n) => !services.has(n)).map((n) => `services.${n}`),
+            ...Object.keys(this.usage.nodePools).filter((n) => !pools.has(n)).map((n) => `nodePools.${n}`),
+        ];
+        return { items: this.items, unpriced: this.unpriced, usage: this.usage, unmatchedUsage, total: sum(), fixed: sum("fixed"), usageBased: sum("usage") };
     }
 
     private ofType(type: string): CostResource[] {
@@ -173,7 +184,7 @@ class Estimator {
         return "(stack)";
     }
 
-    private add(r: CostResource, price: PriceKey, quantity: number, what: string, kind: CostKind, extra: { factor?: number; unconfirmed?: boolean } = {}): void {
+    private add(r: CostResource, price: PriceKey, quantity: number, what: string, kind: CostKind, extra: { factor?: number; unconfirmed?: boolean; spot?: boolean } = {}): void {
         if (quantity <= 0) {
             return;
         }
@@ -184,7 +195,7 @@ class Estimator {
         this.items.push({
             urn: r.urn, type: r.type, name: r.name, region: row.global ? GLOBAL_REGION : region ?? "unknown",
             component: this.componentOf(r), price, what, quantity: round(quantity, 6), unit: row.unit,
-            unitPrice: round(unitPrice, 8), monthly: quantity * unitPrice, kind, confirmed: p.confirmed && !extra.unconfirmed,
+            unitPrice: round(unitPrice, 8), monthly: quantity * unitPrice, kind, confirmed: p.confirmed && !extra.unconfirmed, spot: extra.spot ?? false,
         });
     }
 
@@ -343,11 +354,11 @@ class Estimator {
         for (const [n, label, factor, isSpot] of parts) {
             if (n <= 0) continue;
             const count = `${fmt(n)} ${label} task${n === 1 ? "" : "s"}`;
-            this.add(r, `fargate.linux.${arch}.vcpu`, n * vcpu * h, `${count} × ${fmt(vcpu)} vCPU (${archName}) × ${h} h`, "fixed", { factor, unconfirmed: isSpot });
-            this.add(r, `fargate.linux.${arch}.gb`, n * gb * h, `${count} × ${fmt(gb)} GB × ${h} h`, "fixed", { factor, unconfirmed: isSpot });
+            this.add(r, `fargate.linux.${arch}.vcpu`, n * vcpu * h, `${count} × ${fmt(vcpu)} vCPU (${archName}) × ${h} h`, "fixed", { factor, unconfirmed: isSpot, spot: isSpot });
+            this.add(r, `fargate.linux.${arch}.gb`, n * gb * h, `${count} × ${fmt(gb)} GB × ${h} h`, "fixed", { factor, unconfirmed: isSpot, spot: isSpot });
             const storage = num(get(td.props, "ephemeralStorage", "sizeInGib"));
             if (storage !== undefined && storage > 20) {
-                this.add(r, "fargate.storage.gb", n * (storage - 20) * h, `${count} × ${storage - 20} GB above 20 GB × ${h} h`, "fixed", { factor, unconfirmed: isSpot });
+                this.add(r, "fargate.storage.gb", n * (storage - 20) * h, `${count} × ${storage - 20} GB above 20 GB × ${h} h`, "fixed", { factor, unconfirmed: isSpot, spot: isSpot });
             }
         }
         if (get(r.props, "networkConfiguration", "assignPublicIp") === true) {
@@ -402,7 +413,7 @@ class Estimator {
         }
         const h = this.hours;
         const label = `${fmt(count)} ${instanceType}${spot ? " Spot" : ""} (${why}) × ${h} h`;
-        this.add(r, key, count * h, label, kind, spot ? { factor: 1 - this.usage.ec2SpotDiscount, unconfirmed: true } : {});
+        this.add(r, key, count * h, label, kind, spot ? { factor: 1 - this.usage.ec2SpotDiscount, unconfirmed: true, spot: true } : {});
         this.add(r, "ebs.gp3.gb", count * gib, `${fmt(count)} × ${gib} GiB gp3`, kind);
     }
 
@@ -446,7 +457,7 @@ class Estimator {
         const onDemand = pool.nodes * (1 - spotShare);
         const spot = pool.nodes * spotShare;
         this.add(r, key, onDemand * h, `${fmt(onDemand)} on-demand ${pool.instanceType} (usage nodePool) × ${h} h`, "usage");
-        this.add(r, key, spot * h, `${fmt(spot)} Spot ${pool.instanceType} (usage nodePool) × ${h} h`, "usage", { factor: 1 - this.usage.ec2SpotDiscount, unconfirmed: true });
+        this.add(r, key, spot * h, `${fmt(spot)} Spot ${pool.instanceType} (usage nodePool) × ${h} h`, "usage", { factor: 1 - this.usage.ec2SpotDiscount, unconfirmed: true, spot: true });
         if (autoMode) {
             // The Auto Mode fee is a share of the on-demand price, Spot nodes included.
             const ec2 = priceIn(key, this.regionOf(r));
