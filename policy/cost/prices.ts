@@ -3,7 +3,7 @@
  * components create, with where each price was read and when. Kept once, here, so that the plan's
  * estimate and the pack's budget policy price a stack the same way, and so the pack stays publishable
  * on its own. It is a .ts module rather than .json because the plan compiles the pack from its .ts
- * sources only (plan/policy-build.ts); it holds nothing but the table.
+ * sources only (plan/policy-build.ts); it holds the table and `priceIn`, the one function that reads it.
  *
  * How to read a row:
  * - `usEast1` is the us-east-1 list price. `confirmed: true` means the value was read, on `read`, from
@@ -92,7 +92,10 @@ export const PRICES = {
         usEast1: 0.12, confirmed: false, source: EKS, read: D,
         note: "AWS prices the fee per instance type; about 12% of the on-demand price for the general-purpose types. Not re-read.",
     },
-    "ec2.m7g.large": { description: "EC2 m7g.large (Linux, on-demand)", unit: "instance-hour", usEast1: 0.0816, confirmed: false, source: EC2, read: D },
+    "ec2.m7g.large": {
+        description: "EC2 m7g.large (Linux, on-demand)", unit: "instance-hour", usEast1: 0.0816, confirmed: true, source: EC2, read: D,
+        via: "https://www.factualminds.com/blog/amazon-ec2-on-demand-pricing-instance-families-2026/ (us-east-1, June 2026)",
+    },
     "ec2.m6g.large": { description: "EC2 m6g.large (Linux, on-demand)", unit: "instance-hour", usEast1: 0.077, confirmed: false, source: EC2, read: D },
     "ec2.m7g.xlarge": { description: "EC2 m7g.xlarge (Linux, on-demand)", unit: "instance-hour", usEast1: 0.1632, confirmed: false, source: EC2, read: D },
     "ec2.m7i.large": { description: "EC2 m7i.large (Linux, on-demand)", unit: "instance-hour", usEast1: 0.1008, confirmed: false, source: EC2, read: D },
@@ -120,7 +123,7 @@ export const PRICES = {
     },
     "alb.hour": {
         description: "Application Load Balancer", unit: "ALB-hour", usEast1: 0.0225, confirmed: true, source: ELB, read: D,
-        via: "https://cloud-horizons.com/blog/alb-the-line-item-nobody-watches/ (May 2026)",
+        via: "https://cloud-horizons.com/blog/alb-the-line-item-nobody-watches/ (May 2026); https://raw.githubusercontent.com/api-evangelist/amazon-elastic-load-balancing/refs/heads/main/plans/amazon-elastic-load-balancing-plans-pricing.yml (AWS page transcribed 2026-09-20)",
     },
     "alb.lcu": {
         description: "Application Load Balancer capacity unit", unit: "LCU-hour", usEast1: 0.008, confirmed: true, source: ELB, read: D,
@@ -135,12 +138,14 @@ export const PRICES = {
         via: "https://www.egresscost.com/nat-gateway",
     },
     "ga.fixed": {
-        description: "Global Accelerator fixed fee", unit: "accelerator-hour", usEast1: 0.025, confirmed: false, source: GA, read: D, global: true,
+        description: "Global Accelerator fixed fee", unit: "accelerator-hour", usEast1: 0.025, confirmed: true, source: GA, read: D, global: true,
+        via: "https://raw.githubusercontent.com/api-evangelist/amazon-global-accelerator/refs/heads/main/plans/amazon-global-accelerator-plans-pricing.yml (AWS page transcribed 2026-09-20)",
     },
     "ga.premium": {
         description: "Global Accelerator data-transfer premium (dominant direction, North America to North America)", unit: "GB",
-        usEast1: 0.015, confirmed: false, source: GA, read: D, global: true,
-        note: "The premium depends on the source and destination; other pairs cost up to ~$0.035/GB (not re-read).",
+        usEast1: 0.015, confirmed: true, source: GA, read: D, global: true,
+        via: "https://raw.githubusercontent.com/api-evangelist/amazon-global-accelerator/refs/heads/main/plans/amazon-global-accelerator-plans-pricing.yml",
+        note: "The premium depends on the source region and the edge location: US & Canada to Asia Pacific is $0.035/GB, to Australia & New Zealand $0.105/GB (same source). Priced at the lowest pair.",
     },
     "dynamodb.ondemand.write": {
         description: "DynamoDB on-demand write request units", unit: "million WRU", usEast1: 0.625, confirmed: true, source: DYNAMODB, read: D,
@@ -159,14 +164,16 @@ export const PRICES = {
     "dynamodb.storage": { description: "DynamoDB Standard table storage (beyond 25 GB free)", unit: "GB-month", usEast1: 0.25, confirmed: false, source: DYNAMODB, read: D },
     "dynamodb.pitr": { description: "DynamoDB point-in-time recovery", unit: "GB-month", usEast1: 0.20, confirmed: false, source: DYNAMODB, read: D },
     "route53.healthCheck.aws": {
-        description: "Route 53 health check of an AWS endpoint", unit: "health-check-month", usEast1: 0.50, confirmed: false, source: ROUTE53, read: D, global: true,
+        description: "Route 53 health check of an AWS endpoint", unit: "health-check-month", usEast1: 0.50, confirmed: true, source: ROUTE53, read: D, global: true,
+        via: "https://wewantcode.com/en/course/aws/lesson/7-84-health-checks-status-check.html (the console's price summary)",
     },
     "route53.healthCheck.awsFeature": {
         description: "Route 53 optional health-check feature (HTTPS, string matching, fast interval, latency), AWS endpoint",
         unit: "feature-month", usEast1: 1.00, confirmed: false, source: ROUTE53, read: D, global: true,
     },
     "route53.healthCheck.other": {
-        description: "Route 53 health check of a non-AWS endpoint", unit: "health-check-month", usEast1: 0.75, confirmed: false, source: ROUTE53, read: D, global: true,
+        description: "Route 53 health check of a non-AWS endpoint", unit: "health-check-month", usEast1: 0.75, confirmed: true, source: ROUTE53, read: D, global: true,
+        via: "https://wewantcode.com/en/course/aws/lesson/7-84-health-checks-status-check.html",
     },
     "route53.healthCheck.otherFeature": {
         description: "Route 53 optional health-check feature, non-AWS endpoint", unit: "feature-month", usEast1: 2.00, confirmed: false, source: ROUTE53, read: D, global: true,
@@ -175,17 +182,46 @@ export const PRICES = {
         description: "Route 53 standard queries (first billion)", unit: "million queries", usEast1: 0.40, confirmed: false, source: ROUTE53, read: D, global: true,
         note: "Queries to alias records that point at AWS resources are free.",
     },
-    "kms.key": { description: "KMS customer managed key", unit: "key-month", usEast1: 1.00, confirmed: false, source: KMS, read: D },
-    "kms.requests": { description: "KMS requests", unit: "10,000 requests", usEast1: 0.03, confirmed: false, source: KMS, read: D },
-    "logs.ingest": { description: "CloudWatch Logs ingestion (Standard class)", unit: "GB", usEast1: 0.50, confirmed: false, source: CLOUDWATCH, read: D },
-    "logs.storage": { description: "CloudWatch Logs storage (archived)", unit: "GB-month", usEast1: 0.03, confirmed: false, source: CLOUDWATCH, read: D },
+    "kms.key": {
+        description: "KMS customer managed key", unit: "key-month", usEast1: 1.00, confirmed: true, source: KMS, read: D,
+        via: "https://www.wring.co/blog/aws-kms-pricing-guide; https://www.factualminds.com/blog/aws-kms-pricing-keys-requests-multi-region/ (June 2026)",
+        note: "Automatic rotation adds $1/month for each of the first two rotations (not priced).",
+    },
+    "kms.requests": {
+        description: "KMS requests (after 20,000 free a month per account)", unit: "10,000 requests", usEast1: 0.03, confirmed: true, source: KMS, read: D,
+        via: "https://www.wring.co/blog/aws-kms-pricing-guide",
+    },
+    "logs.ingest": {
+        description: "CloudWatch Logs ingestion (Standard class)", unit: "GB", usEast1: 0.50, confirmed: true, source: CLOUDWATCH, read: D,
+        via: "https://c3x.dev/blog/cloudwatch-logs-cost-optimization (us-east-1, June 2026)",
+        regions: { "ap-northeast-1": { usd: 0.76, confirmed: true, via: "https://awsi.click/en/articles/cloudwatch-logs-cost-structure-surprise/" } },
+    },
+    "logs.storage": {
+        description: "CloudWatch Logs storage (archived)", unit: "GB-month", usEast1: 0.03, confirmed: true, source: CLOUDWATCH, read: D,
+        via: "https://c3x.dev/blog/cloudwatch-logs-cost-optimization",
+        regions: { "ap-northeast-1": { usd: 0.033, confirmed: true, via: "https://awsi.click/en/articles/cloudwatch-logs-cost-structure-surprise/" } },
+    },
     "cloudwatch.metric": {
         description: "CloudWatch metric (first 10,000), as Container Insights bills its metrics", unit: "metric-month", usEast1: 0.30, confirmed: false, source: CLOUDWATCH, read: D,
     },
     "cloudwatch.alarm": { description: "CloudWatch standard-resolution alarm metric", unit: "alarm-month", usEast1: 0.10, confirmed: false, source: CLOUDWATCH, read: D },
-    "sqs.standard": { description: "SQS standard queue requests (after the first million)", unit: "million requests", usEast1: 0.40, confirmed: false, source: SQS, read: D },
-    "sqs.fifo": { description: "SQS FIFO queue requests", unit: "million requests", usEast1: 0.50, confirmed: false, source: SQS, read: D },
-    "sfn.transitions": { description: "Step Functions Standard state transitions", unit: "1,000 transitions", usEast1: 0.025, confirmed: false, source: SFN, read: D },
+    "sqs.standard": {
+        description: "SQS standard queue requests (after the first million)", unit: "million requests", usEast1: 0.40, confirmed: true, source: SQS, read: D,
+        via: "https://www.factualminds.com/blog/amazon-sqs-pricing-64kb-rule-fifo-vs-standard/; https://cloudburn.io/blog/amazon-sqs-pricing",
+    },
+    "sqs.fifo": {
+        description: "SQS FIFO queue requests", unit: "million requests", usEast1: 0.50, confirmed: true, source: SQS, read: D,
+        via: "https://www.factualminds.com/blog/amazon-sqs-pricing-64kb-rule-fifo-vs-standard/",
+    },
+    "sfn.transitions": {
+        description: "Step Functions Standard state transitions", unit: "1,000 transitions", usEast1: 0.025, confirmed: true, source: SFN, read: D,
+        regions: Object.fromEntries(Object.entries({
+            "us-east-2": 0.025, "us-west-2": 0.025, "us-west-1": 0.0279, "ca-central-1": 0.025, "sa-east-1": 0.0375, "eu-west-1": 0.025,
+            "eu-central-1": 0.025, "eu-west-2": 0.025, "eu-west-3": 0.0297, "eu-north-1": 0.025, "ap-southeast-1": 0.025, "ap-northeast-1": 0.025,
+            "ap-southeast-2": 0.025, "ap-northeast-2": 0.0271, "ap-south-1": 0.0285,
+        }).map(([region, usd]) => [region, { usd, confirmed: true }])),
+        note: "Regions: the state transitions pricing table of the AWS page.",
+    },
     "ecr.storage": { description: "ECR private repository storage", unit: "GB-month", usEast1: 0.10, confirmed: false, source: ECR, read: D },
 } satisfies { readonly [key: string]: PriceRow };
 
