@@ -1,4 +1,3 @@
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as assert from "node:assert/strict";
 import * as os from "os";
@@ -6,12 +5,13 @@ import * as path from "path";
 import { COMMERCIAL_REGIONS } from "../../components/regions";
 import { PRICES, PriceRow, REGION_FACTORS } from "../../policy/cost/prices";
 import { PlanResult, planProgram } from "../../plan/plan";
-import { userProgram, REPO_ROOT } from "../../plan/program";
+import { userProgram } from "../../plan/program";
 import { costDiff, costJson, estimatePlan, loadBaseline, loadUsage } from "../../plan/report/cost";
 import { PlanInputError } from "../../plan/plan-error";
 import { costMonthlyBudget } from "../../policy/cost/budget";
 import { TestResource, urnOf, validateStack } from "../policy/harness";
 import { FIXTURE_PACK, FIXTURES } from "./packs";
+import { plan } from "./run-plan";
 
 const PROGRAM = path.join(FIXTURES, "cost-program");
 const DAY = "2026-12-01";
@@ -56,23 +56,6 @@ const HAND: [string, string, "fixed" | "usage", number][] = [
 ];
 const HAND_FIXED = 783.59875;
 const HAND_USAGE = 56.965;
-
-interface CliRun {
-    readonly status: number | null;
-    readonly stdout: string;
-    readonly stderr: string;
-}
-
-const PLAN_SCRIPT = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { scripts: { plan: string } }).scripts.plan.split(/\s+/);
-
-function plan(...args: string[]): Promise<CliRun> {
-    const child = spawn(process.execPath, [...PLAN_SCRIPT.slice(1), ...args], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    return new Promise((resolve) => child.on("close", (status) => resolve({ status, stdout, stderr })));
-}
 
 describe("cost: the price table", () => {
     it("names a source and the day it was read for every price", () => {
