@@ -16,10 +16,19 @@ export interface BudgetConfig {
     readonly usage: object;
 }
 
-/** The resources as the estimate reads them. */
+/**
+ * The resources as the estimate reads them. Props and region stay getters: the pack copies a resource's
+ * props when they are first read, and the estimate reads only those of the types it prices.
+ */
 export function costResources(resources: readonly Res[]): CostResource[] {
     return resources.map((r) => ({
-        urn: r.urn, type: r.type, name: r.name, props: r.props, region: r.region, parent: r.parent?.urn, propertyDependsOn: r.propertyDependsOn,
+        urn: r.urn, type: r.type, name: r.name, parent: r.parent?.urn, propertyDependsOn: r.propertyDependsOn,
+        get props() {
+            return r.props;
+        },
+        get region() {
+            return r.region;
+        },
     }));
 }
 

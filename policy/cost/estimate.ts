@@ -130,17 +130,27 @@ class Estimator {
     private readonly items: LineItem[] = [];
     private readonly unpriced: { urn: string; type: string; name: string; reason: string }[] = [];
     private readonly byUrn = new Map<string, CostResource>();
-    private readonly childRegion = new Map<string, string>();
+    private childRegions?: Map<string, string>;
     private readonly hours: number;
 
     constructor(private readonly resources: readonly CostResource[], private readonly usage: Usage) {
         this.hours = usage.hoursPerMonth;
         for (const r of resources) {
             this.byUrn.set(r.urn, r);
-            if (r.parent && r.region && !this.childRegion.has(r.parent)) {
-                this.childRegion.set(r.parent, r.region);
+        }
+    }
+
+    /** Parent URN → the region of its first child that has one; built on first use (a pack reads regions lazily). */
+    private childRegion(parent: string): string | undefined {
+        if (!this.childRegions) {
+            this.childRegions = new Map();
+            for (const r of this.resources) {
+                if (r.parent && !this.childRegions.has(r.parent) && r.region) {
+                    this.childRegions.set(r.parent, r.region);
+                }
             }
         }
+        return this.childRegions.get(parent);
     }
 
     run(): CostEstimate {
@@ -170,7 +180,7 @@ class Estimator {
     private regionOf(r: CostResource): string | undefined {
         if (r.region) return r.region;
         for (let p = r.parent; p !== undefined; p = this.byUrn.get(p)?.parent) {
-            const region = this.byUrn.get(p)?.region ?? this.childRegion.get(p);
+            const region = this.byUrn.get(p)?.region ?? this.childRegion(p);
             if (region) return region;
         }
         return undefined;
