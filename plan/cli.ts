@@ -21,6 +21,7 @@ import { PlanInputError } from "./plan-error";
 import type * as JsonReport from "./report/json";
 import type * as Summary from "./report/summary";
 import type * as TextReport from "./report/text";
+import type * as Cost from "./report/cost";
 
 const USAGE = `usage: npm run plan -- <stack> [options]
        npm run plan -- --all [options]
@@ -32,6 +33,8 @@ const USAGE = `usage: npm run plan -- <stack> [options]
   --policy-pack DIR     the CrossGuard pack to run (default: policy/)
   --policy-config FILE  per-policy enforcement levels and settings (JSON, as --policy-pack-config)
   --json FILE           also write the plan as JSON (an array of plans with --all)
+  --usage FILE          usage assumptions for the cost estimate (YAML or JSON; see policy/cost/usage.ts)
+  --baseline FILE       an earlier --json plan: print how the monthly cost changed against it
   --debug               full stack traces and the pack's stderr
 Exit status: 0 clean or advisory only, 1 mandatory violations, 2 bad input.`;
 
@@ -42,6 +45,8 @@ interface CliArgs {
     policyPack: string;
     policyConfig?: string;
     json?: string;
+    usage?: string;
+    baseline?: string;
     debug: boolean;
 }
 
@@ -63,6 +68,8 @@ function parseArgs(argv: string[]): CliArgs {
             case "--policy-pack": args.policyPack = path.resolve(valueOf(a, i++)); break;
             case "--policy-config": args.policyConfig = valueOf(a, i++); break;
             case "--json": args.json = valueOf(a, i++); break;
+            case "--usage": args.usage = valueOf(a, i++); break;
+            case "--baseline": args.baseline = valueOf(a, i++); break;
             case "-h": case "--help": console.log(USAGE); process.exit(0); break;
             default:
                 if (a.startsWith("-") || args.stack !== undefined) {
@@ -115,14 +122,24 @@ async function main(argv: string[]): Promise<number> {
     const { formatPlan } = require("./report/text") as typeof TextReport;
     const { planJson } = require("./report/json") as typeof JsonReport;
     const results: Plan.PlanResult[] = [];
+    const costs = new Map<Plan.PlanResult, unknown>();
     let status = 0;
     try {
         const { loadPolicyConfig } = require("./pack/config") as typeof PackConfig;
         const policyConfig: PolicyPackConfig | undefined = args.policyConfig ? loadPolicyConfig(args.policyConfig) : undefined;
+        // Cost: the usage file and the baseline are read before any plan, so bad input stops at once.
+        const cost = require("./report/cost") as typeof Cost;
+        const usage = cost.loadUsage(args.usage);
+        const baseline = args.baseline ? cost.loadBaseline(args.baseline) : undefined;
         for (const target of plans) {
             try {
                 const result = await planProgram(target(), { policyPack: args.policyPack, policyConfig, session, debug: args.debug });
-                console.log(formatPlan(result));
+                const e = cost.estimatePlan(result, usage);
+                const estimate = cost.costJson(e);
+                const before = baseline?.get(result.stack) ?? (baseline?.size === 1 && plans.length === 1 ? [...baseline.values()][0] : undefined);
+                const diff = !baseline ? [] : before ? cost.costDiff(before, estimate) : [`No baseline for stack ${result.stack} in ${args.baseline}`];
+                console.log(formatPlan(result, [cost.formatCost(e), diff]));
+                costs.set(result, estimate);
                 results.push(result);
                 status = Math.max(status, exitCode(result));
             } catch (err) {
@@ -140,7 +157,8 @@ async function main(argv: string[]): Promise<number> {
         session.close();
     }
     if (args.json) {
-        const doc = args.all ? results.map(planJson) : planJson(results[0]);
+        const withCost = (r: Plan.PlanResult) => ({ ...planJson(r), cost: costs.get(r) });
+        const doc = args.all ? results.map(withCost) : withCost(results[0]);
         fs.writeFileSync(args.json, JSON.stringify(doc, null, 2) + "\n");
         console.log(`wrote ${args.json}`);
     }

@@ -1,4 +1,5 @@
 import { PolicyPack } from "@pulumi/policy";
+import { costPolicies } from "./cost/budget";
 import { deployReadinessPolicies } from "./deploy-readiness";
 import { ecrPolicies } from "./ecr";
 import { ecrPullPolicies } from "./ecr-pull";
@@ -14,7 +15,7 @@ import { stackPolicies } from "./stack";
 
 const policies = [
     ...ecrPolicies, ...ecrPullPolicies, ...ecsPolicies, ...eksPolicies, ...eksStackPolicies, ...kubernetesPolicies,
-    ...networkPolicies, ...peerPolicies, ...securityPolicies, ...stackPolicies, ...deployReadinessPolicies,
+    ...networkPolicies, ...peerPolicies, ...securityPolicies, ...stackPolicies, ...deployReadinessPolicies, ...costPolicies,
 ];
 
 // Before the server starts: empty assets deserialise, and config is checked at Configure (lib/server.ts).

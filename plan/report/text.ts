@@ -3,8 +3,8 @@ import type { Violation } from "../analyzer/messages";
 import type { PlanResult } from "../plan";
 import { countsByRegion, deployed, summarize } from "./summary";
 
-/** The human report: resources per region and type, violations by level, a one-line summary. */
-export function formatPlan(result: PlanResult): string {
+/** The human report: resources per region and type, violations by level, then `sections` (the cost estimate; empty ones are left out), a one-line summary. */
+export function formatPlan(result: PlanResult, sections: readonly (readonly string[])[] = []): string {
     const lines: string[] = [];
     const s = summarize(result);
     const pack = result.policyPack;
@@ -26,6 +26,9 @@ export function formatPlan(result: PlanResult): string {
             lines.push(`  [${v.policyName}] ${v.urn}`);
             lines.push(...v.message.split("\n").map((l) => `      ${l}`));
         }
+    }
+    for (const section of sections.filter((x) => x.length > 0)) {
+        lines.push("", ...section);
     }
     const verdict = s.mandatory > 0 ? "FAIL: fix the mandatory violations above" : s.advisory > 0 ? "OK (advisory only)" : "OK";
     lines.push("", `Summary: ${s.resources} resources in ${s.regions} region${s.regions === 1 ? "" : "s"}; ${s.mandatory} mandatory, ${s.advisory} advisory violations. ${verdict}`);

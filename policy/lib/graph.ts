@@ -11,9 +11,12 @@ export function ofTypes(resources: readonly Res[], types: readonly string[]): Re
     return resources.filter((r) => types.includes(r.type));
 }
 
-export interface Links {
+/** What a link needs of a resource: the estimate (cost/estimate.ts) links its own view of resources too. */
+type Linkable = Pick<Res, "urn" | "props" | "propertyDependsOn">;
+
+export interface Links<T extends Linkable = Res> {
     /** Candidates the reference points at. */
-    readonly targets: Res[];
+    readonly targets: T[];
     /** True when the reference could not be resolved: its value is unknown and no dependency names a candidate. */
     readonly unresolved: boolean;
 }
@@ -22,7 +25,7 @@ export interface Links {
  * Which of `candidates` the value `ref` (found under the top-level input `property` of `from`) refers to,
  * comparing it with each candidate's `keys` (e.g. ["name", "arn", "id"]).
  */
-export function resolve(from: Res, property: string, ref: Value, candidates: readonly Res[], keys: readonly string[]): Links {
+export function resolve<T extends Linkable>(from: Linkable, property: string, ref: Value, candidates: readonly T[], keys: readonly string[]): Links<T> {
     if (typeof ref === "string") {
         const byValue = candidates.filter((c) => c.urn === ref || keys.some((k) => get(c.props, k) === ref));
         if (byValue.length > 0) {

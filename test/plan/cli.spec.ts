@@ -1,32 +1,10 @@
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as assert from "node:assert/strict";
 import * as os from "os";
 import * as path from "path";
 import { projectStacks, REPO_ROOT } from "../../plan/engine/program";
 import { BAD_PROGRAM_MANDATORY, FIXTURE_PACK, FIXTURES, PACK } from "./packs";
-
-interface CliRun {
-    readonly status: number | null;
-    readonly stdout: string;
-    readonly stderr: string;
-}
-
-/** Node's arguments in package.json's `plan` script, so the tests run the command exactly as users do. */
-const PLAN_SCRIPT = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { scripts: { plan: string } })
-    .scripts.plan.split(/\s+/);
-
-/** Runs `npm run plan -- ...args` the way package.json does, without npm in between. */
-function plan(...args: string[]): Promise<CliRun> {
-    assert.equal(PLAN_SCRIPT[0], "node", `package.json's plan script runs ${PLAN_SCRIPT[0]}, not node`);
-    const child = spawn(process.execPath, [...PLAN_SCRIPT.slice(1), ...args],
-        { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    return new Promise((resolve) => child.on("close", (status) => resolve({ status, stdout, stderr })));
-}
+import { CliRun, plan } from "./run-plan";
 
 describe(`npm run plan (exit status and messages, pack ${path.relative(REPO_ROOT, PACK)})`, () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));

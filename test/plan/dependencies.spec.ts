@@ -23,8 +23,12 @@ const MAY_IMPORT: { [folder: string]: readonly string[] } = {
     bench: ["report", "plan", "analyzer", "engine", "pack", "plan-error"],
 };
 
-/** Folders of the project outside the plan that a folder may import: the benchmark builds its platform from the components. */
-const MAY_IMPORT_OUTSIDE: { [folder: string]: readonly string[] } = { bench: ["components"] };
+/**
+ * Folders of the project outside the plan that a folder may import: the benchmark builds its platform from the
+ * components; the report prices a plan with the pack's own estimator (policy/cost/), so the plan and the budget
+ * policy compute one estimate.
+ */
+const MAY_IMPORT_OUTSIDE: { [folder: string]: readonly string[] } = { bench: ["components"], report: ["policy"] };
 
 /** The folder (as MAY_IMPORT names it) of a file of plan/ or bench/, or of the project's top-level folder otherwise. */
 function folderOf(file: string): string {

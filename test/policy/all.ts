@@ -1,4 +1,5 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { costPolicies } from "../../policy/cost/budget";
 import { deployReadinessPolicies } from "../../policy/deploy-readiness";
 import { ecrPolicies } from "../../policy/ecr";
 import { ecrPullPolicies } from "../../policy/ecr-pull";
@@ -14,7 +15,7 @@ import { stackPolicies } from "../../policy/stack";
 /** Every policy of the pack, in the order policy/index.ts passes them (tests never import index.ts: it starts a server). */
 export const ALL_POLICIES = [
     ...ecrPolicies, ...ecrPullPolicies, ...ecsPolicies, ...eksPolicies, ...eksStackPolicies, ...kubernetesPolicies,
-    ...networkPolicies, ...peerPolicies, ...securityPolicies, ...stackPolicies, ...deployReadinessPolicies,
+    ...networkPolicies, ...peerPolicies, ...securityPolicies, ...stackPolicies, ...deployReadinessPolicies, ...costPolicies,
 ];
 export const RESOURCE_POLICIES = ALL_POLICIES.filter((p) => "validateResource" in p) as ResourceValidationPolicy[];
 export const STACK_POLICIES = ALL_POLICIES.filter((p) => "validateStack" in p) as StackValidationPolicy[];

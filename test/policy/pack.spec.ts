@@ -15,9 +15,9 @@ describe("policy: pack conventions", () => {
         assert.deepEqual(CHECKLIST_IDS.filter((id) => !ids.has(id)), []);
     });
 
-    it("names start with a lowercase checklist ID, sec- or deploy- (deploy readiness, issue 18), and are unique", () => {
+    it("names start with a lowercase checklist ID, sec-, deploy- (deploy readiness) or cost- (budgets), and are unique", () => {
         const names = ALL_POLICIES.map((p) => p.name);
-        assert.deepEqual(names.filter((n) => !/^(c([2-9]|1[0-5])|v[1-3]|sec|deploy)-[a-z0-9-]+$/.test(n)), []);
+        assert.deepEqual(names.filter((n) => !/^(c([2-9]|1[0-5])|v[1-3]|sec|deploy|cost)-[a-z0-9-]+$/.test(n)), []);
         assert.equal(new Set(names).size, names.length);
     });
 
