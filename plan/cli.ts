@@ -19,6 +19,7 @@ import type * as Report from "./report";
 import { PolicySession } from "./policy-session";
 import { DEFAULT_POLICY_PACK, ProgramSpec, projectStack, projectStacks, userProgram } from "./program";
 import { PlanInputError } from "./stack-config";
+import { checkPictureOptions, writePictures } from "./report/outputs"; // i24
 
 const USAGE = `usage: npm run plan -- <stack> [options]
        npm run plan -- --all [options]
@@ -30,6 +31,8 @@ const USAGE = `usage: npm run plan -- <stack> [options]
   --policy-pack DIR     the CrossGuard pack to run (default: policy/)
   --policy-config FILE  per-policy enforcement levels and settings (JSON, as --policy-pack-config)
   --json FILE           also write the plan as JSON (an array of plans with --all)
+  --diagram FILE        also write the architecture diagram: FILE.mmd Mermaid text, FILE.svg rendered (needs chromium)
+  --markdown FILE       also write the pull-request report (summary, violations, diagram) as markdown
   --debug               full stack traces and the pack's stderr
 Exit status: 0 clean or advisory only, 1 mandatory violations, 2 bad input.`;
 
@@ -40,6 +43,9 @@ interface CliArgs {
     policyPack: string;
     policyConfig?: string;
     json?: string;
+    // i24: picture outputs (plan/report/outputs.ts)
+    diagram?: string;
+    markdown?: string;
     debug: boolean;
 }
 
@@ -61,6 +67,8 @@ function parseArgs(argv: string[]): CliArgs {
             case "--policy-pack": args.policyPack = path.resolve(valueOf(a, i++)); break;
             case "--policy-config": args.policyConfig = valueOf(a, i++); break;
             case "--json": args.json = valueOf(a, i++); break;
+            case "--diagram": args.diagram = valueOf(a, i++); break; // i24
+            case "--markdown": args.markdown = valueOf(a, i++); break; // i24
             case "-h": case "--help": console.log(USAGE); process.exit(0); break;
             default:
                 if (a.startsWith("-") || args.stack !== undefined) {
@@ -72,6 +80,7 @@ function parseArgs(argv: string[]): CliArgs {
     if (args.all ? args.stack !== undefined || args.program !== undefined : args.stack === undefined && args.program === undefined) {
         throw new PlanInputError(`name one stack, or --all, or --program DIR\n${USAGE}`);
     }
+    checkPictureOptions(args); // i24
     return args;
 }
 
@@ -139,6 +148,10 @@ async function main(argv: string[]): Promise<number> {
         const doc = args.all ? results.map(planJson) : planJson(results[0]);
         fs.writeFileSync(args.json, JSON.stringify(doc, null, 2) + "\n");
         console.log(`wrote ${args.json}`);
+    }
+    // i24: the diagram and the markdown report, after the plans so that a failed render loses none.
+    for (const file of await writePictures(results, args)) {
+        console.log(`wrote ${file}`);
     }
     return status;
 }

@@ -70,7 +70,7 @@ export function mermaidDiagram(arch: Architecture): string {
         if (level) {
             addClass(VIOLATION_CLASS[level], e.id);
         }
-        if (e.kind === "group") {
+        if (e.kind === "group" && e.children.length > 0) {
             // Mermaid gives a subgraph's title one line of room: anything more overlaps its children.
             lines.push(`${pad}subgraph ${e.id}["${label(e.title, e.details, e.violations, " · ")}"]`);
             if (e.type === "zones") {
@@ -83,6 +83,10 @@ export function mermaidDiagram(arch: Architecture): string {
             // the boxes of its VPC and clusters.
             [...e.children.filter((c) => c.kind === "node"), ...e.children.filter((c) => c.kind === "group")].forEach((c) => emit(c, depth + 1));
             lines.push(`${pad}end`);
+        } else if (e.kind === "group") {
+            // An empty subgraph would not be drawn as a box: a node says the same.
+            lines.push(`${pad}${e.id}["${label(e.title, e.details, e.violations)}"]`);
+            addClass(groupClass(e.type), e.id);
         } else {
             const [open, close] = SHAPES[e.type];
             lines.push(`${pad}${e.id}${open}"${label(e.title, e.details, e.violations)}"${close}`);
@@ -115,7 +119,9 @@ function edgeLine(e: ArchEdge): string {
 /** A node's or group's label: the title in bold, its details, then one line per violated policy. */
 function label(title: string, details: string[], violations: ViolationView[], separator = "<br/>"): string {
     const lines = [`<b>${escape(title)}</b>`, ...details.filter((d) => d).map(escape)];
-    const policies = [...new Set(violations.map((v) => `${v.enforcementLevel === "mandatory" ? "⛔" : "⚠"} ${v.policyName}`))];
+    // Mandatory first; both marks are in DejaVu Sans, the font the SVG is drawn with.
+    const ordered = [...violations].sort((a, b) => Number(b.enforcementLevel === "mandatory") - Number(a.enforcementLevel === "mandatory"));
+    const policies = [...new Set(ordered.map((v) => `${v.enforcementLevel === "mandatory" ? "✖" : "⚠"} ${v.policyName}`))];
     lines.push(...policies.slice(0, MAX_POLICIES_SHOWN).map(escape));
     if (policies.length > MAX_POLICIES_SHOWN) {
         lines.push(`… ${policies.length - MAX_POLICIES_SHOWN} more violations`);

@@ -70,7 +70,7 @@ export class MermaidRenderer {
             const mermaid = (globalThis as any).mermaid;
             try {
                 await mermaid.parse(source);
-                const { svg } = await mermaid.render(`diagram${Date.now()}`, source);
+                const { svg } = await mermaid.render("architecture", source);
                 return { svg: svg as string };
             } catch (err) {
                 return { error: String((err as Error)?.message ?? err) };
