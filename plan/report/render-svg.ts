@@ -54,6 +54,9 @@ export class MermaidRenderer {
                     fontFamily,
                     themeVariables: { fontFamily },
                     flowchart: { useMaxWidth: false, htmlLabels: true, curve: "basis" },
+                    // Shapes are drawn with a seeded jitter: a fixed seed gives the same SVG every run.
+                    handDrawnSeed: 1,
+                    deterministicIds: true,
                 });
             }, FONT_FAMILY);
             return new MermaidRenderer(context, page, profile);

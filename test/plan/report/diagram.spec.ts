@@ -8,6 +8,7 @@ import { projectStacks, REPO_ROOT, userProgram } from "../../../plan/program";
 import { ArchEdge, ArchElement, ArchGroup, ArchNode, Architecture, architectureOf, elements, planView } from "../../../plan/report/architecture";
 import { mermaidDiagram, VIOLATION_CLASS } from "../../../plan/report/diagram";
 import { markdownReport, reportMarker } from "../../../plan/report/markdown";
+import { README_DIAGRAM, README_STACK } from "../../../plan/report/readme-diagram";
 import { chromiumPath, DiagramRenderError, MermaidRenderer } from "../../../plan/report/render-svg";
 import { BAD_PROGRAM_MANDATORY, FIXTURES, PACK } from "../packs";
 
@@ -169,6 +170,14 @@ describe("architecture diagrams, rendered by Mermaid in headless Chromium", func
                 const [cluster] = v.groups(vpc, "ecs-cluster");
                 assert.deepEqual(v.nodes(cluster, "service").map((s) => s.title).sort(), ["orders", "payments", "storefront"]);
             }
+        });
+
+        it("the README shows the fargate-microservices diagram as `npm run diagrams` renders it today", () => {
+            const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+            assert.ok(readme.includes(`](${path.relative(REPO_ROOT, README_DIAGRAM)})`), "the README links the rendered diagram");
+            const committed = fs.readFileSync(README_DIAGRAM, "utf8");
+            // The same elements and edges as the stack's diagram now (fonts may move pixels between machines).
+            assertRendered(views.get(README_STACK)!.arch, committed);
         });
 
         it("registry: the home region's ECR replicates to every other workload region", () => {
