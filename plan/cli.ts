@@ -22,6 +22,7 @@ import type * as JsonReport from "./report/json";
 import type * as Summary from "./report/summary";
 import type * as TextReport from "./report/text";
 import type * as Cost from "./report/cost";
+import { checkPictureOptions, writePictures } from "./report/outputs";
 
 const USAGE = `usage: npm run plan -- <stack> [options]
        npm run plan -- --all [options]
@@ -35,6 +36,8 @@ const USAGE = `usage: npm run plan -- <stack> [options]
   --json FILE           also write the plan as JSON (an array of plans with --all)
   --usage FILE          usage assumptions for the cost estimate (YAML or JSON; see policy/cost/usage.ts)
   --baseline FILE       an earlier --json plan: print how the monthly cost changed against it
+  --diagram FILE        also write the architecture diagram: FILE.mmd Mermaid text, FILE.svg rendered (needs chromium)
+  --markdown FILE       also write the pull-request report (summary, violations, diagram) as markdown
   --debug               full stack traces and the pack's stderr
 Exit status: 0 clean or advisory only, 1 mandatory violations, 2 bad input.`;
 
@@ -47,6 +50,9 @@ interface CliArgs {
     json?: string;
     usage?: string;
     baseline?: string;
+    // Picture outputs (plan/report/outputs.ts).
+    diagram?: string;
+    markdown?: string;
     debug: boolean;
 }
 
@@ -70,6 +76,8 @@ function parseArgs(argv: string[]): CliArgs {
             case "--json": args.json = valueOf(a, i++); break;
             case "--usage": args.usage = valueOf(a, i++); break;
             case "--baseline": args.baseline = valueOf(a, i++); break;
+            case "--diagram": args.diagram = valueOf(a, i++); break;
+            case "--markdown": args.markdown = valueOf(a, i++); break;
             case "-h": case "--help": console.log(USAGE); process.exit(0); break;
             default:
                 if (a.startsWith("-") || args.stack !== undefined) {
@@ -81,6 +89,7 @@ function parseArgs(argv: string[]): CliArgs {
     if (args.all ? args.stack !== undefined || args.program !== undefined : args.stack === undefined && args.program === undefined) {
         throw new PlanInputError(`name one stack, or --all, or --program DIR\n${USAGE}`);
     }
+    checkPictureOptions(args);
     return args;
 }
 
@@ -123,6 +132,7 @@ async function main(argv: string[]): Promise<number> {
     const { planJson } = require("./report/json") as typeof JsonReport;
     const results: Plan.PlanResult[] = [];
     const costs = new Map<Plan.PlanResult, unknown>();
+    const costTexts = new Map<Plan.PlanResult, string[]>();
     let status = 0;
     try {
         const { loadPolicyConfig } = require("./pack/config") as typeof PackConfig;
@@ -138,8 +148,10 @@ async function main(argv: string[]): Promise<number> {
                 const estimate = cost.costJson(e);
                 const before = baseline?.get(result.stack) ?? (baseline?.size === 1 && plans.length === 1 ? [...baseline.values()][0] : undefined);
                 const diff = !baseline ? [] : before ? cost.costDiff(before, estimate) : [`No baseline for stack ${result.stack} in ${args.baseline}`];
+                const costText = [...cost.formatCost(e), ...diff];
                 console.log(formatPlan(result, [cost.formatCost(e), diff]));
                 costs.set(result, estimate);
+                costTexts.set(result, costText);
                 results.push(result);
                 status = Math.max(status, exitCode(result));
             } catch (err) {
@@ -161,6 +173,10 @@ async function main(argv: string[]): Promise<number> {
         const doc = args.all ? results.map(withCost) : withCost(results[0]);
         fs.writeFileSync(args.json, JSON.stringify(doc, null, 2) + "\n");
         console.log(`wrote ${args.json}`);
+    }
+    // The diagram and the markdown report, after the plans so that a failed render loses none.
+    for (const file of await writePictures(results, args, (r) => costTexts.get(r))) {
+        console.log(`wrote ${file}`);
     }
     return status;
 }
