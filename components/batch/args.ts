@@ -1,3 +1,4 @@
+import { checkArgumentKeys } from "../schema";
 import * as pulumi from "@pulumi/pulumi";
 import { checkCpuArchitecture, CpuArchitecture } from "../architecture";
 import { checkFargateSize } from "../ecs";
@@ -201,6 +202,7 @@ export function resolveQueueBatchArgs(args: QueueBatchArgs): ResolvedQueueBatchA
 
     const worker = resolveWorker(args.worker, processing, errors);
     const stages = resolveStages(args.stages, errors);
+    checkArgumentKeys(errors, "QueueBatch", args);
     errors.throwIfAny();
     return {
         vpcId: args.vpcId,

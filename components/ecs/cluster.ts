@@ -1,3 +1,4 @@
+import { checkArgumentKeys } from "../schema";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentErrors, show } from "../validation";
@@ -56,6 +57,7 @@ export class EcsCluster extends pulumi.ComponentResource {
     constructor(name: string, args: EcsClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         const errors = new ArgumentErrors("EcsCluster");
         const a = resolveClusterArgs(args, errors);
+        checkArgumentKeys(errors, "EcsCluster", args);
         errors.throwIfAny();
         super("aws-containers:ecs:EcsCluster", name, args, opts);
 

@@ -1,3 +1,4 @@
+import { checkArgumentKeys } from "../schema";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../aws-context";
@@ -95,6 +96,7 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
     constructor(name: string, args: FargateTaskDefinitionArgs, opts?: pulumi.ComponentResourceOptions) {
         const errors = new ArgumentErrors("FargateTaskDefinition");
         const a = resolveTaskDefinitionArgs(args, errors);
+        checkArgumentKeys(errors, "FargateTaskDefinition", args);
         errors.throwIfAny();
         super("aws-containers:ecs:FargateTaskDefinition", name, args, opts);
         const ctx = awsContext(this);

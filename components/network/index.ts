@@ -1,3 +1,4 @@
+import { checkArgumentKeys } from "../schema";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../aws-context";
@@ -102,6 +103,7 @@ export function resolveNetworkArgs(args: RegionalNetworkArgs): ResolvedNetworkAr
             publicSubnetCidrs = blocks.slice(azCount).map(formatCidr);
         }
     }
+    checkArgumentKeys(errors, "RegionalNetwork", args);
     errors.throwIfAny();
     return {
         cidrBlock,
