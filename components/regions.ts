@@ -145,3 +145,23 @@ export function createRegionalProviders(
     }
     return providers;
 }
+
+/**
+ * Refuses to build a regional component that has no region, before it or any child is registered.
+ * Its region comes from `opts.provider` (DESIGN D2), an `aws` provider in `opts.providers`, one its
+ * `opts.parent` passes down, or, as real Pulumi's default provider does, the stack's `aws:region`.
+ * Without one, every resource would fail on its own with an engine error far from the cause.
+ */
+export function requireRegionalProvider(component: string, name: string, opts: pulumi.ComponentResourceOptions | undefined): void {
+    const isAws = (p: unknown) => typeof (p as { getPackage?: () => string })?.getPackage === "function"
+        && (p as { getPackage: () => string }).getPackage() === "aws";
+    const listed = opts?.providers === undefined ? [] : Array.isArray(opts.providers) ? opts.providers : Object.values(opts.providers);
+    const found = opts?.provider !== undefined
+        || listed.some(isAws)
+        || opts?.parent?.getProvider("aws::") !== undefined
+        || new pulumi.Config("aws").get("region") !== undefined;
+    if (!found) {
+        const message = `${component} "${name}" has no region: pass its region's provider with { provider }`;
+        throw new pulumi.InputPropertiesError({ message, errors: [{ propertyPath: "opts.provider", reason: message }] });
+    }
+}

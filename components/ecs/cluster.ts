@@ -1,3 +1,4 @@
+import { requireRegionalProvider } from "../regions";
 import { checkArgumentKeys } from "../schema";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -59,6 +60,7 @@ export class EcsCluster extends pulumi.ComponentResource {
         const a = resolveClusterArgs(args, errors);
         checkArgumentKeys(errors, "EcsCluster", args);
         errors.throwIfAny();
+        requireRegionalProvider("EcsCluster", name, opts);
         super("aws-containers:ecs:EcsCluster", name, args, opts);
 
         const cluster = new aws.ecs.Cluster(`${name}-cluster`, {

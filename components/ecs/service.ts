@@ -1,3 +1,4 @@
+import { requireRegionalProvider } from "../regions";
 import { checkArgumentKeys } from "../schema";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -138,6 +139,7 @@ export class EcsService extends pulumi.ComponentResource {
         const a = resolveServiceArgs(args, errors);
         checkArgumentKeys(errors, "EcsService", args);
         errors.throwIfAny();
+        requireRegionalProvider("EcsService", name, opts);
         super("aws-containers:ecs:EcsService", name, args, opts);
         const parent = this;
 

@@ -1,3 +1,4 @@
+import { requireRegionalProvider } from "../regions";
 import { checkArgumentKeys } from "../schema";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -98,6 +99,7 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
         const a = resolveTaskDefinitionArgs(args, errors);
         checkArgumentKeys(errors, "FargateTaskDefinition", args);
         errors.throwIfAny();
+        requireRegionalProvider("FargateTaskDefinition", name, opts);
         super("aws-containers:ecs:FargateTaskDefinition", name, args, opts);
         const ctx = awsContext(this);
 

@@ -1,3 +1,4 @@
+import { requireRegionalProvider } from "../regions";
 import { checkArgumentKeys } from "../schema";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -139,6 +140,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
 
     constructor(name: string, args: RegionalNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         const a = resolveNetworkArgs(args);
+        requireRegionalProvider("RegionalNetwork", name, opts);
         super("aws-containers:network:RegionalNetwork", name, args, opts);
         const parent = this;
         const ctx = awsContext(this);
