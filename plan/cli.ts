@@ -32,7 +32,9 @@ const USAGE = `usage: npm run plan -- <stack> [options]
   --policy-pack DIR     the CrossGuard pack to run (default: policy/)
   --policy-config FILE  per-policy enforcement levels and settings (JSON, as --policy-pack-config)
   --json FILE           also write the plan as JSON (an array of plans with --all)
+  --no-typecheck        run a --program without type-checking it first
   --debug               full stack traces and the pack's stderr
+Relative paths are relative to the directory npm run was started in.
 Exit status: 0 clean or advisory only, 1 mandatory violations, 2 bad input.`;
 
 interface CliArgs {
@@ -43,10 +45,16 @@ interface CliArgs {
     policyConfig?: string;
     json?: string;
     debug: boolean;
+    typecheck: boolean;
+}
+
+/** A path as the user wrote it, from where they ran `npm run plan` (npm runs scripts in the package root). */
+function fromCwd(p: string): string {
+    return path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
 }
 
 function parseArgs(argv: string[]): CliArgs {
-    const args: CliArgs = { all: false, debug: false, policyPack: DEFAULT_POLICY_PACK };
+    const args: CliArgs = { all: false, debug: false, typecheck: true, policyPack: DEFAULT_POLICY_PACK };
     const valueOf = (flag: string, i: number) => {
         const v = argv[i + 1];
         if (v === undefined || v.startsWith("--")) {
@@ -59,10 +67,11 @@ function parseArgs(argv: string[]): CliArgs {
         switch (a) {
             case "--all": args.all = true; break;
             case "--debug": args.debug = true; break;
-            case "--program": args.program = valueOf(a, i++); break;
-            case "--policy-pack": args.policyPack = path.resolve(valueOf(a, i++)); break;
-            case "--policy-config": args.policyConfig = valueOf(a, i++); break;
-            case "--json": args.json = valueOf(a, i++); break;
+            case "--no-typecheck": args.typecheck = false; break;
+            case "--program": args.program = fromCwd(valueOf(a, i++)); break;
+            case "--policy-pack": args.policyPack = fromCwd(valueOf(a, i++)); break;
+            case "--policy-config": args.policyConfig = fromCwd(valueOf(a, i++)); break;
+            case "--json": args.json = fromCwd(valueOf(a, i++)); break;
             case "-h": case "--help": console.log(USAGE); process.exit(0); break;
             default:
                 if (a.startsWith("-") || args.stack !== undefined) {
@@ -80,7 +89,7 @@ function parseArgs(argv: string[]): CliArgs {
 /** The programs to plan, each resolved lazily so that one bad stack does not stop `--all`. */
 function targets(args: CliArgs): (() => ProgramSpec)[] {
     if (args.program) {
-        return [() => userProgram(args.program!, args.stack)];
+        return [() => userProgram(args.program!, args.stack, { typecheck: args.typecheck })];
     }
     const stacks = args.all ? projectStacks() : [args.stack!];
     return stacks.map((s) => () => projectStack(s));
