@@ -54,9 +54,10 @@ export interface ProviderSettings {
     readonly defaultTags?: { [key: string]: string };
     /**
      * The AWS partition of every region: regions of other partitions are refused, since they need their
-     * own accounts and credentials. @default "aws" (commercial)
+     * own accounts and credentials: "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e",
+     * "aws-iso-f" or "aws-eusc". @default "aws" (commercial)
      */
-    readonly partition?: Partition;
+    readonly partition?: string;
 }
 
 /**
@@ -65,14 +66,18 @@ export interface ProviderSettings {
  * error points where the user wrote the value: `regions[1]` in a list, `homeRegion` for one region.
  */
 export function checkRegions(errors: ArgumentErrors, property: string, regions: readonly string[] | undefined, min = 1,
-    partition: Partition = "aws", itemPath: (i: number) => string = (i) => `${property}[${i}]`): void {
+    partition = "aws", itemPath: (i: number) => string = (i) => `${property}[${i}]`): void {
+    if (!(partition in PARTITIONS)) {
+        errors.require(false, property, `cannot be checked: partition ${show(partition)} is not an AWS partition; allowed: ${Object.keys(PARTITIONS).join(", ")}`);
+        return;
+    }
     if (!regions || regions.length < min) {
         errors.require(false, property, `got ${show(regions ?? [])}; give at least ${min} region${min === 1 ? "" : "s"}`);
         return;
     }
-    const known = partitionRegions(partition);
+    const known = partitionRegions(partition as Partition);
     regions.forEach((region, i) => {
-        errors.require(known.includes(region), itemPath(i), unknownRegionReason(region, partition, known));
+        errors.require(known.includes(region), itemPath(i), unknownRegionReason(region, partition as Partition, known));
     });
     for (const dup of duplicates(regions)) {
         errors.require(false, property, `region ${show(dup)} is listed more than once; each region may appear once`);
@@ -80,7 +85,7 @@ export function checkRegions(errors: ArgumentErrors, property: string, regions: 
 }
 
 /** Checks one region name, e.g. a home region, at `property`. */
-export function checkRegion(errors: ArgumentErrors, property: string, region: string, partition: Partition = "aws"): void {
+export function checkRegion(errors: ArgumentErrors, property: string, region: string, partition = "aws"): void {
     checkRegions(errors, property, [region], 1, partition, () => property);
 }
 

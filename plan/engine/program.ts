@@ -40,7 +40,7 @@ export function projectStacks(): string[] {
 /**
  * A user's program: a folder with `Pulumi.yaml` and one `Pulumi.<stack>.yaml` (or `stack` names one
  * of several). Its entry is Pulumi.yaml's `main`, else the folder itself (package.json `main`, index).
- * A TypeScript entry is type-checked first (typecheck.ts) unless `options.typecheck` is false.
+ * A TypeScript entry is type-checked first (typecheck.ts) when `options.typecheck` is true (the CLI's default).
  */
 export function userProgram(dir: string, stack?: string, options: { typecheck?: boolean } = {}): ProgramSpec {
     const root = path.resolve(dir);
@@ -57,7 +57,7 @@ export function userProgram(dir: string, stack?: string, options: { typecheck?: 
     }
     const config = loadStackConfig(configDir, stack, project);
     const entry = path.join(root, doc.main ?? ".");
-    if (options.typecheck ?? true) {
+    if (options.typecheck ?? false) {
         typecheckProgram(root, entry);
     }
     return {
