@@ -40,12 +40,12 @@ describe("strict inputs (issue 17)", () => {
         it("checks types and enumerations at any depth, every problem at once, and keeps the 0.2 message for a 0.1 name", async () => {
             const bad = await runStack("registry", {
                 architecture: "lambda",
-                registry: { repositories: [{ name: "shop/orders", scanOnPush: "yes" }], kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/x" },
+                registry: { repositories: [{ name: "shop/orders", mutableTags: "yes" }], kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/x" },
             });
             assert.deepEqual(reasons(bad), [
                 'aws-containers:architecture: "lambda" is not allowed; allowed: "registry", "fargate-microservices", "eks-platform", "sqs-batch", "active-active"',
                 'aws-containers:registry.kmsKeyArn: was renamed to repositoryKmsKeyArn in 0.2; write repositoryKmsKeyArn instead (see CHANGELOG.md)',
-                'aws-containers:registry.repositories[0].scanOnPush: "yes" is not true or false',
+                'aws-containers:registry.repositories[0].mutableTags: "yes" is not true or false',
             ]);
             assertNothingRegistered(bad);
         });
@@ -104,7 +104,7 @@ describe("strict inputs (issue 17)", () => {
             assert.deepEqual(reasons(run), [
                 'regions[0]: "eu-isoe-west-1" is a region of partition "aws-iso-e", not one of the AWS commercial regions (partition "aws"); ' +
                 'set providers.partition to "aws-iso-e" to deploy there (with that partition\'s account and credentials)',
-                'regions[1]: unknown region "us-middle-1"; allowed: the AWS commercial regions (partition "aws"); nearest: us-east-1, us-east-2, us-west-1',
+                'regions[1]: unknown region "us-middle-1"; allowed: the AWS commercial regions (partition "aws"); nearest: us-east-1, us-west-1, us-east-2',
             ]);
             assert.deepEqual(run.ofType("pulumi:providers:aws"), []);
         });
@@ -138,7 +138,7 @@ describe("strict inputs (issue 17)", () => {
         });
 
         it("is accepted on the default provider when the stack sets aws:region, as real Pulumi configures it", async () => {
-            const run = await runProgram(() => new RegionalNetwork("n", { azCount: 2 }), { config: { "aws:region": "eu-west-1" } });
+            const run = await runProgram(() => { new RegionalNetwork("n", { azCount: 2 }); }, { config: { "aws:region": "eu-west-1" } });
             assert.equal(run.error, undefined, String(run.error));
             assert.equal(run.ofType("aws:ec2/vpc:Vpc").length, 1);
         });
