@@ -33,7 +33,9 @@ function planFrom(initCwd: string, ...args: string[]): Promise<CliRun> {
     return new Promise((resolve) => child.on("close", (status) => resolve({ status, stdout, stderr })));
 }
 
-describe(`npm run plan (exit status and messages, pack ${path.relative(REPO_ROOT, PACK)})`, () => {
+describe(`npm run plan (exit status and messages, pack ${path.relative(REPO_ROOT, PACK)})`, function () {
+    // Six plans start at once, one of them every stack: on a shared 2-core machine that outlasts mocha's 60 s.
+    this.timeout(300_000);
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
     const json = (name: string) => path.join(tmp, name);
     let bad: CliRun;
