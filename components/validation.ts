@@ -11,7 +11,7 @@ export class ArgumentErrors {
 
     /** Records an error at `propertyPath` unless `ok` holds. */
     require(ok: boolean, propertyPath: string, reason: string): void {
-        if (!ok) {
+        if (!ok && !this.errors.some((e) => e.propertyPath === propertyPath && e.reason === `${propertyPath}: ${reason}`)) {
             this.errors.push({ propertyPath, reason: `${propertyPath}: ${reason}` });
         }
     }
@@ -38,6 +38,11 @@ export class ArgumentErrors {
             }
             return undefined;
         }
+    }
+
+    /** True when an error is recorded at `propertyPath`. */
+    has(propertyPath: string): boolean {
+        return this.errors.some((e) => e.propertyPath === propertyPath);
     }
 
     get count(): number {
@@ -76,6 +81,18 @@ export function duplicates(values: readonly string[]): string[] {
     }
     return [...dup];
 }
+
+/**
+ * Every argument and config key renamed in 0.2 (CHANGELOG.md), old name to new. An unknown key that is
+ * an old name is refused with its new name wherever the new name is a key of the same object.
+ */
+export const RENAMED_IN_0_2: { readonly [old: string]: string } = {
+    imageTag: "tag", desiredCount: "desiredCapacity", desiredSize: "desiredCapacity", subnetIds: "privateSubnetIds",
+    architecture: "cpuArchitecture", nodeArchitecture: "cpuArchitecture", architectures: "cpuArchitectures",
+    minSize: "minCapacity", maxSize: "maxCapacity", minTasks: "minCapacity", maxTasks: "maxCapacity",
+    rootVolumeGiB: "diskSizeGiB", subnetAvailabilityZones: "availabilityZones", nodeOs: "amiFamily",
+    workloadRegions: "regions", kmsKeyArn: "repositoryKmsKeyArn", flowLogRetentionInDays: "logRetentionInDays",
+};
 
 /**
  * Records an error for every key of `value` that is an old name (0.1) of an argument, saying its new

@@ -38,7 +38,9 @@ const USAGE = `usage: npm run plan -- <stack> [options]
   --baseline FILE       an earlier --json plan: print how the monthly cost changed against it
   --diagram FILE        also write the architecture diagram: FILE.mmd Mermaid text, FILE.svg rendered (needs chromium)
   --markdown FILE       also write the pull-request report (summary, violations, diagram) as markdown
+  --no-typecheck        run a --program without type-checking it first
   --debug               full stack traces and the pack's stderr
+Relative paths are relative to the directory npm run was started in.
 Exit status: 0 clean or advisory only, 1 mandatory violations, 2 bad input.`;
 
 interface CliArgs {
@@ -54,10 +56,16 @@ interface CliArgs {
     diagram?: string;
     markdown?: string;
     debug: boolean;
+    typecheck: boolean;
+}
+
+/** A path as the user wrote it, from where they ran `npm run plan` (npm runs scripts in the package root). */
+function fromCwd(p: string): string {
+    return path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
 }
 
 function parseArgs(argv: string[]): CliArgs {
-    const args: CliArgs = { all: false, debug: false, policyPack: DEFAULT_POLICY_PACK };
+    const args: CliArgs = { all: false, debug: false, typecheck: true, policyPack: DEFAULT_POLICY_PACK };
     const valueOf = (flag: string, i: number) => {
         const v = argv[i + 1];
         if (v === undefined || v.startsWith("--")) {
@@ -70,14 +78,15 @@ function parseArgs(argv: string[]): CliArgs {
         switch (a) {
             case "--all": args.all = true; break;
             case "--debug": args.debug = true; break;
-            case "--program": args.program = valueOf(a, i++); break;
-            case "--policy-pack": args.policyPack = path.resolve(valueOf(a, i++)); break;
-            case "--policy-config": args.policyConfig = valueOf(a, i++); break;
-            case "--json": args.json = valueOf(a, i++); break;
-            case "--usage": args.usage = valueOf(a, i++); break;
-            case "--baseline": args.baseline = valueOf(a, i++); break;
-            case "--diagram": args.diagram = valueOf(a, i++); break;
-            case "--markdown": args.markdown = valueOf(a, i++); break;
+            case "--no-typecheck": args.typecheck = false; break;
+            case "--program": args.program = fromCwd(valueOf(a, i++)); break;
+            case "--policy-pack": args.policyPack = fromCwd(valueOf(a, i++)); break;
+            case "--policy-config": args.policyConfig = fromCwd(valueOf(a, i++)); break;
+            case "--json": args.json = fromCwd(valueOf(a, i++)); break;
+            case "--usage": args.usage = fromCwd(valueOf(a, i++)); break;
+            case "--baseline": args.baseline = fromCwd(valueOf(a, i++)); break;
+            case "--diagram": args.diagram = fromCwd(valueOf(a, i++)); break;
+            case "--markdown": args.markdown = fromCwd(valueOf(a, i++)); break;
             case "-h": case "--help": console.log(USAGE); process.exit(0); break;
             default:
                 if (a.startsWith("-") || args.stack !== undefined) {
@@ -96,7 +105,7 @@ function parseArgs(argv: string[]): CliArgs {
 /** The programs to plan, each resolved lazily so that one bad stack does not stop `--all`. */
 function targets(args: CliArgs): (() => ProgramSpec)[] {
     if (args.program) {
-        return [() => userProgram(args.program!, args.stack)];
+        return [() => userProgram(args.program!, args.stack, { typecheck: args.typecheck })];
     }
     const stacks = args.all ? projectStacks() : [args.stack!];
     return stacks.map((s) => () => projectStack(s));

@@ -2,7 +2,7 @@ import { ActiveActive, ActiveActiveArgs } from "../components/global";
 import { requireSection, StackConfig } from "./config";
 
 /** The `aws-containers:active-active` section: ActiveActive's arguments but the regions, which are the stack's. */
-type ActiveActiveSection = Omit<ActiveActiveArgs, "regions" | "homeRegion" | "providerSettings">;
+export type ActiveActiveSection = Omit<ActiveActiveArgs, "regions" | "homeRegion" | "providerSettings">;
 
 /**
  * The active-active stack (reference architecture 4): microservices in every region of the stack

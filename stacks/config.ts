@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkRegions, ProviderSettings } from "../components/regions";
+import { checkStackConfig } from "../components/schema";
 import { ArgumentErrors, show } from "../components/validation";
+
+const NAMESPACE = "aws-containers";
 
 /** The architectures a stack can build; `aws-containers:architecture` picks one (checklist C1 is this choice). */
 export const ARCHITECTURE_NAMES = ["registry", "fargate-microservices", "eks-platform", "sqs-batch", "active-active", "ecr-pull"] as const;
@@ -18,22 +21,51 @@ export interface StackConfig {
     readonly config: pulumi.Config;
 }
 
-/** Reads and checks the shared keys; errors name the config key, the value and what is allowed. */
+/**
+ * The `aws-containers:` keys of the stack's config as written: structured values (YAML maps and lists,
+ * which Pulumi passes as JSON) parsed, scalars as the strings Pulumi passes.
+ */
+function namespaceConfig(): { [key: string]: unknown } {
+    const all = pulumi.runtime.allConfig();
+    const parsed: { [key: string]: unknown } = {};
+    for (const [key, raw] of Object.entries(all)) {
+        if (!key.startsWith(`${NAMESPACE}:`)) {
+            continue;
+        }
+        let value: unknown = raw;
+        if (/^\s*[[{]/.test(raw)) {
+            try {
+                value = JSON.parse(raw);
+            } catch {
+                // Left as the string: the schema reports it is not a map or a list.
+            }
+        }
+        parsed[key] = value;
+    }
+    return parsed;
+}
+
+/**
+ * Reads and checks the stack's config before anything is created: every `aws-containers:` key against
+ * schemas/stack.schema.json (generated from stacks/sections.ts: unknown keys at any depth, types,
+ * enumerations), then what a schema cannot say (regions of the partition, home region among them).
+ * Every problem is reported at once; errors name the config key as written, the value and what is allowed.
+ */
 export function readStackConfig(config = new pulumi.Config()): StackConfig {
     const errors = new ArgumentErrors(`stack ${pulumi.getStack()} config`);
+    const values = namespaceConfig();
+    checkStackConfig(errors, values);
     const architecture = config.get("architecture");
-    errors.require(architecture !== undefined && (ARCHITECTURE_NAMES as readonly string[]).includes(architecture),
-        "aws-containers:architecture", `${show(architecture ?? "(unset)")} is not an architecture; allowed: ${ARCHITECTURE_NAMES.join(", ")}`);
-    const regions = readObject<string[]>(config, "regions", errors) ?? [];
-    errors.require(Array.isArray(regions) && regions.every((r) => typeof r === "string"), "aws-containers:regions",
-        `${show(regions)} is not a list of region names`);
-    if (Array.isArray(regions)) {
-        checkRegions(errors, "aws-containers:regions", regions);
+    // The schema has reported a malformed value already; these reads only pick the values up.
+    const parsed = new ArgumentErrors("");
+    const regions = readObject<string[]>(config, "regions", parsed) ?? [];
+    const providers = readObject<ProviderSettings>(config, "providers", parsed) ?? {};
+    if (Array.isArray(regions) && regions.every((r) => typeof r === "string")) {
+        checkRegions(errors, "aws-containers:regions", regions, 1, providers.partition);
     }
     const homeRegion = config.get("homeRegion") ?? regions[0];
-    errors.require(homeRegion !== undefined && regions.includes(homeRegion), "aws-containers:homeRegion",
+    errors.require(errors.has("aws-containers:regions") || homeRegion !== undefined && Array.isArray(regions) && regions.includes(homeRegion), "aws-containers:homeRegion",
         `${show(homeRegion ?? "(unset)")} is not one of aws-containers:regions ${show(regions)}`);
-    const providers = readObject<ProviderSettings>(config, "providers", errors) ?? {};
     errors.throwIfAny();
     return { architecture: architecture as ArchitectureName, regions, homeRegion: homeRegion!, providers, config };
 }

@@ -6,7 +6,7 @@ import { resolveNetworkArgs } from "../components/network";
 import { requireSection, StackConfig } from "./config";
 
 /** The `aws-containers:microservices` section: the component's settings plus what differs per region. */
-type MicroservicesSection = RegionalMicroservicesSettings;
+export type MicroservicesSection = RegionalMicroservicesSettings;
 
 /**
  * Architecture 1 in every region of the stack: a RegionalNetwork and a FargateMicroservices per region,

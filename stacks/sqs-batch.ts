@@ -10,7 +10,7 @@ import { requireSection, StackConfig } from "./config";
  * Images are named as everywhere else: `repository` + `tag` of the registry stack (DESIGN D4), whose
  * URI QueueBatch derives in each region, or a full `image` URI.
  */
-interface BatchSection extends Omit<QueueBatchArgs, "vpcId" | "privateSubnetIds"> {
+export interface BatchSection extends Omit<QueueBatchArgs, "vpcId" | "privateSubnetIds"> {
     readonly network?: RegionalNetworkArgs;
 }
 

@@ -476,7 +476,7 @@ describe("sqs-batch stack", () => {
             assertInputError(await attempt((s) => { s.worker.minCapacity = 30; }), "worker.minCapacity", "30", "at most maxCapacity");
         });
         it("a key of 0.1 names its new name instead of being ignored", async () => {
-            assertInputError(await attempt((s) => { s.worker.minTasks = 1; }), "worker.minTasks", "renamed to minCapacity");
+            assertInputError(await attempt((s) => { s.worker.minTasks = 1; }), "aws-containers:batch.worker.minTasks", "renamed to minCapacity");
         });
         it("both image forms, or a tag without a repository", async () => {
             assertInputError(await attempt((s) => { s.stages[0].image = "public.ecr.aws/x/y:1"; }), "stages[0].repository", "exactly one of repository");

@@ -52,13 +52,13 @@ describe("registry stack", () => {
 
     it("rejects a config without the registry section, naming the key", async () => {
         const bad = await runStack("registry", { registry: "not-json{" });
-        assert.match(String((bad.error as Error).message), /aws-containers:registry: "not-json\{" is not a structured value/);
+        assert.match(String((bad.error as Error).message), /aws-containers:registry: "not-json\{" is not a map/);
     });
 
     it("rejects an unknown architecture and a home region outside the regions", async () => {
         const bad = await runStack("registry", { architecture: "lambda", homeRegion: "sa-east-1" });
         const message = String((bad.error as Error).message);
-        assert.match(message, /aws-containers:architecture: "lambda" is not an architecture; allowed: registry, fargate-microservices/);
+        assert.match(message, /aws-containers:architecture: "lambda" is not allowed; allowed: "registry", "fargate-microservices"/);
         assert.match(message, /aws-containers:homeRegion: "sa-east-1" is not one of aws-containers:regions/);
         assert.deepEqual(bad.workload, []);
     });

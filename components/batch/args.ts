@@ -1,3 +1,4 @@
+import { checkArgumentKeys } from "../schema";
 import * as pulumi from "@pulumi/pulumi";
 import { checkCpuArchitecture, CpuArchitecture } from "../architecture";
 import { checkFargateSize } from "../ecs";
@@ -229,6 +230,7 @@ export function resolveQueueBatchArgs(args: QueueBatchArgs): ResolvedQueueBatchA
     errors.require(isInt(objectRetention, 1), "pipelineObjectRetentionDays", `${show(objectRetention)} is not a whole number of days, 1 or more`);
     const worker = resolveWorker(args.worker, processing, errors);
     const stages = resolveStages(args.stages, errors);
+    checkArgumentKeys(errors, "QueueBatch", args);
     errors.throwIfAny();
     return {
         vpcId: args.vpcId,

@@ -1,3 +1,4 @@
+import { requireRegionalProvider } from "../regions";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../aws-context";
@@ -45,6 +46,7 @@ export class QueueBatch extends pulumi.ComponentResource {
 
     constructor(name: string, args: QueueBatchArgs, opts?: pulumi.ComponentResourceOptions) {
         const a = resolveQueueBatchArgs(args);
+        requireRegionalProvider("QueueBatch", name, opts);
         super("aws-containers:batch:QueueBatch", name, args, opts);
         const parent = this;
         const ctx = awsContext(this);

@@ -1,3 +1,5 @@
+import { requireRegionalProvider } from "../regions";
+import { checkArgumentKeys } from "../schema";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentErrors, show } from "../validation";
@@ -56,7 +58,9 @@ export class EcsCluster extends pulumi.ComponentResource {
     constructor(name: string, args: EcsClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         const errors = new ArgumentErrors("EcsCluster");
         const a = resolveClusterArgs(args, errors);
+        checkArgumentKeys(errors, "EcsCluster", args);
         errors.throwIfAny();
+        requireRegionalProvider("EcsCluster", name, opts);
         super("aws-containers:ecs:EcsCluster", name, args, opts);
 
         const cluster = new aws.ecs.Cluster(`${name}-cluster`, {

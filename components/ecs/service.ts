@@ -1,3 +1,5 @@
+import { requireRegionalProvider } from "../regions";
+import { checkArgumentKeys } from "../schema";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../aws-context";
@@ -135,7 +137,9 @@ export class EcsService extends pulumi.ComponentResource {
     constructor(name: string, args: EcsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const errors = new ArgumentErrors("EcsService");
         const a = resolveServiceArgs(args, errors);
+        checkArgumentKeys(errors, "EcsService", args);
         errors.throwIfAny();
+        requireRegionalProvider("EcsService", name, opts);
         super("aws-containers:ecs:EcsService", name, args, opts);
         const parent = this;
 

@@ -1,3 +1,5 @@
+import { requireRegionalProvider } from "../regions";
+import { checkArgumentKeys } from "../schema";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../aws-context";
@@ -95,7 +97,9 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
     constructor(name: string, args: FargateTaskDefinitionArgs, opts?: pulumi.ComponentResourceOptions) {
         const errors = new ArgumentErrors("FargateTaskDefinition");
         const a = resolveTaskDefinitionArgs(args, errors);
+        checkArgumentKeys(errors, "FargateTaskDefinition", args);
         errors.throwIfAny();
+        requireRegionalProvider("FargateTaskDefinition", name, opts);
         super("aws-containers:ecs:FargateTaskDefinition", name, args, opts);
         const ctx = awsContext(this);
 

@@ -1,3 +1,4 @@
+import { checkArgumentKeys } from "../schema";
 import * as pulumi from "@pulumi/pulumi";
 import { checkCpuArchitecture, CPU_ARCHITECTURES, CpuArchitecture } from "../architecture";
 import { LOG_RETENTION_DAYS } from "../logs";
@@ -307,6 +308,7 @@ export function resolveEksArgs(name: string, args: EksPlatformArgs): ResolvedEks
     const systemNodeGroup = autoMode ? undefined : nodeGroup(errors, "systemNodeGroup", args.systemNodeGroup ?? {}, arch, 3, 6);
     const spotNodeGroup = !autoMode && args.spotNodeGroup?.enabled ? nodeGroup(errors, "spotNodeGroup", args.spotNodeGroup, arch, 1, 10) : undefined;
     const pool = nodePool(errors, args.nodePool ?? {}, autoMode);
+    checkArgumentKeys(errors, "EksPlatform", args);
     errors.throwIfAny();
 
     return {

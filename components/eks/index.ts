@@ -1,3 +1,4 @@
+import { requireRegionalProvider } from "../regions";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../aws-context";
 import { createManagedAddons } from "./addons";
@@ -41,6 +42,7 @@ export class EksPlatform extends pulumi.ComponentResource {
 
     constructor(name: string, args: EksPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         const a = resolveEksArgs(name, args);
+        requireRegionalProvider("EksPlatform", name, opts);
         super("aws-containers:eks:EksPlatform", name, args, opts);
         if (a.verdict.status === "extended") {
             pulumi.log.warn(`EksPlatform ${name}: Kubernetes ${a.version} left standard support on ${a.verdict.row.endOfStandardSupport}; ` +

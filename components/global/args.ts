@@ -1,3 +1,4 @@
+import { checkArgumentKeys } from "../schema";
 import * as pulumi from "@pulumi/pulumi";
 import { MicroservicesSettings, resolveMicroservicesSettings } from "../microservices/args";
 import { networkForRegion, RegionalMicroservicesSettings, settingsForRegion } from "../microservices/regional";
@@ -167,7 +168,7 @@ function checkMicroservices(errors: ArgumentErrors, ms: RegionalMicroservicesSet
 export function resolveActiveActiveArgs(args: ActiveActiveArgs): ResolvedActiveActive {
     const errors = new ArgumentErrors("ActiveActive");
     const regions = args.regions ?? [];
-    checkRegions(errors, "regions", regions, 2);
+    checkRegions(errors, "regions", regions, 2, args.providerSettings?.partition);
     const homeRegion = args.homeRegion ?? regions[0];
     errors.require(regions.includes(homeRegion), "homeRegion", `${show(homeRegion ?? "(unset)")} is not one of regions ${show(regions)}`);
     const canaryRegion = args.canaryRegion ?? homeRegion;
@@ -234,6 +235,7 @@ export function resolveActiveActiveArgs(args: ActiveActiveArgs): ResolvedActiveA
         errors.require(typeof args.dns.recordName === "string" && args.dns.recordName.length > 0, "dns.recordName", "is empty; give the name clients resolve");
         errors.require(args.dns.hostedZoneId !== undefined && args.dns.hostedZoneId !== "", "dns.hostedZoneId", "is missing; give the hosted zone of recordName");
     }
+    checkArgumentKeys(errors, "ActiveActive", args);
     errors.throwIfAny();
     return {
         regions, homeRegion,

@@ -1,3 +1,4 @@
+import { checkArgumentKeys } from "../schema";
 import * as pulumi from "@pulumi/pulumi";
 import { CapacityProviderStrategyItem, ContainerSpec, DeploymentArgs, ServiceScalingArgs } from "../ecs";
 import { ResolvedDeployment, resolveDeployment } from "../ecs/deployment";
@@ -217,12 +218,14 @@ function checkRoutes(errors: ArgumentErrors, services: ResolvedService[]): void 
             const key = `${hostKey} ${path}`;
             const owner = seen.get(key);
             errors.require(owner === undefined, `services[${i}].paths`,
-                `path ${show(path)} on ${hostKey} is already routed to service ${show(owner)}; each path and host pair may go to one service`);
+                `path ${show(path)} on ${hostKey} of service ${show(s.spec.name)} is already routed to service ${show(owner)}; each path and host pair may go to one service`);
             seen.set(key, s.spec.name);
         }
     });
-    for (const dup of duplicates(services.filter((s) => !s.internal).map((s) => String(s.priority)))) {
-        errors.require(false, "services", `listener rule priority ${dup} is used by more than one service; priorities must be unique`);
+    const exposed = services.filter((s) => !s.internal);
+    for (const dup of duplicates(exposed.map((s) => String(s.priority)))) {
+        const owners = exposed.filter((s) => String(s.priority) === dup).map((s) => show(s.spec.name));
+        errors.require(false, "services", `listener rule priority ${dup} is used by services ${owners.join(" and ")}; priorities must be unique`);
     }
 }
 
@@ -253,6 +256,7 @@ export function resolveMicroservicesSettings(settings: MicroservicesSettings): R
         `${show(r.idleTimeoutSeconds)} is not a whole number of seconds from 1 to 4000`);
     errors.require(CONTAINER_INSIGHTS.includes(r.containerInsights), "containerInsights",
         `${show(r.containerInsights)} is not a Container Insights setting; allowed: ${CONTAINER_INSIGHTS.join(", ")}`);
+    checkArgumentKeys(errors, "FargateMicroservices", settings);
     errors.throwIfAny();
     return r;
 }

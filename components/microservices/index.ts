@@ -1,3 +1,4 @@
+import { requireRegionalProvider } from "../regions";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../aws-context";
@@ -33,6 +34,7 @@ export class FargateMicroservices extends pulumi.ComponentResource {
 
     constructor(name: string, args: FargateMicroservicesArgs, opts?: pulumi.ComponentResourceOptions) {
         const s = resolveMicroservicesSettings(args);
+        requireRegionalProvider("FargateMicroservices", name, opts);
         super("aws-containers:microservices:FargateMicroservices", name, args, opts);
         const parent = this;
         const ctx = awsContext(this);

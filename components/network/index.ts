@@ -1,3 +1,5 @@
+import { requireRegionalProvider } from "../regions";
+import { checkArgumentKeys } from "../schema";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../aws-context";
@@ -102,6 +104,7 @@ export function resolveNetworkArgs(args: RegionalNetworkArgs): ResolvedNetworkAr
             publicSubnetCidrs = blocks.slice(azCount).map(formatCidr);
         }
     }
+    checkArgumentKeys(errors, "RegionalNetwork", args);
     errors.throwIfAny();
     return {
         cidrBlock,
@@ -137,6 +140,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
 
     constructor(name: string, args: RegionalNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         const a = resolveNetworkArgs(args);
+        requireRegionalProvider("RegionalNetwork", name, opts);
         super("aws-containers:network:RegionalNetwork", name, args, opts);
         const parent = this;
         const ctx = awsContext(this);

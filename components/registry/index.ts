@@ -1,8 +1,9 @@
+import { checkArgumentKeys } from "../schema";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../aws-context";
 import { PolicyDocument } from "../iam";
-import { checkRegions, createRegionalProviders, ProviderSettings, refuseSingleProvider } from "../regions";
+import { checkRegion, checkRegions, createRegionalProviders, ProviderSettings, refuseSingleProvider } from "../regions";
 import { ArgumentErrors, duplicates, rejectRenamed, show } from "../validation";
 import { lifecyclePolicyDocument, LifecycleSettings } from "./lifecycle";
 
@@ -76,10 +77,15 @@ interface ResolvedRegistryArgs {
 export function resolveRegistryArgs(args: ContainerRegistryArgs): ResolvedRegistryArgs {
     const errors = new ArgumentErrors("ContainerRegistry");
     rejectRenamed(errors, "", args, { workloadRegions: "regions", kmsKeyArn: "repositoryKmsKeyArn" });
-    checkRegions(errors, "homeRegion", args.homeRegion ? [args.homeRegion] : []);
+    const partition = args.providerSettings?.partition;
+    if (typeof args.homeRegion === "string") {
+        checkRegion(errors, "homeRegion", args.homeRegion, partition);
+    } else {
+        errors.require(false, "homeRegion", `${show(args.homeRegion ?? "(unset)")} is not a region name; give the registry's home region`);
+    }
     const workload = args.regions ?? [];
     if (workload.length > 0) {
-        checkRegions(errors, "regions", workload);
+        checkRegions(errors, "regions", workload, 1, partition);
     }
     const repositories = args.repositories ?? [];
     errors.require(repositories.length > 0, "repositories", "is empty; give at least one repository");
@@ -125,8 +131,9 @@ export function resolveRegistryArgs(args: ContainerRegistryArgs): ResolvedRegist
     const replicationAccounts = args.replicationAccounts ?? [];
     replicationAccounts.forEach((ra, i) => {
         errors.require(ACCOUNT_ID_RE.test(ra.accountId), `replicationAccounts[${i}].accountId`, `${show(ra.accountId)} is not a 12-digit AWS account ID`);
-        checkRegions(errors, `replicationAccounts[${i}].regions`, ra.regions);
+        checkRegions(errors, `replicationAccounts[${i}].regions`, ra.regions, 1, partition);
     });
+    checkArgumentKeys(errors, "ContainerRegistry", args);
     errors.throwIfAny();
 
     const regions = [args.homeRegion, ...workload.filter((r) => r !== args.homeRegion)];

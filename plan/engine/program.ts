@@ -8,6 +8,7 @@ import Module = require("module");
 import * as path from "path";
 import { PlanInputError } from "../plan-error";
 import { listStacks, loadStackConfig, readProjectName } from "./stack-config";
+import { typecheckProgram } from "./typecheck";
 
 /** A Pulumi program with one stack's config: what the plan runs in the mock runtime. */
 export interface ProgramSpec {
@@ -39,8 +40,9 @@ export function projectStacks(): string[] {
 /**
  * A user's program: a folder with `Pulumi.yaml` and one `Pulumi.<stack>.yaml` (or `stack` names one
  * of several). Its entry is Pulumi.yaml's `main`, else the folder itself (package.json `main`, index).
+ * A TypeScript entry is type-checked first (typecheck.ts) when `options.typecheck` is true (the CLI's default).
  */
-export function userProgram(dir: string, stack?: string): ProgramSpec {
+export function userProgram(dir: string, stack?: string, options: { typecheck?: boolean } = {}): ProgramSpec {
     const root = path.resolve(dir);
     const project = readProjectName(root);
     const doc = yaml.load(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { main?: string; stackConfigDir?: string };
@@ -55,6 +57,9 @@ export function userProgram(dir: string, stack?: string): ProgramSpec {
     }
     const config = loadStackConfig(configDir, stack, project);
     const entry = path.join(root, doc.main ?? ".");
+    if (options.typecheck ?? false) {
+        typecheckProgram(root, entry);
+    }
     return {
         project,
         stack,

@@ -4,9 +4,11 @@ import * as os from "os";
 import * as path from "path";
 import { projectStacks, REPO_ROOT } from "../../plan/engine/program";
 import { BAD_PROGRAM_MANDATORY, FIXTURE_PACK, FIXTURES, PACK } from "./packs";
-import { CliRun, plan } from "./run-plan";
+import { CliRun, plan, planFrom } from "./run-plan";
 
-describe(`npm run plan (exit status and messages, pack ${path.relative(REPO_ROOT, PACK)})`, () => {
+describe(`npm run plan (exit status and messages, pack ${path.relative(REPO_ROOT, PACK)})`, function () {
+    // Six plans start at once, one of them every stack: on a shared 2-core machine that outlasts mocha's 60 s.
+    this.timeout(300_000);
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
     const json = (name: string) => path.join(tmp, name);
     let bad: CliRun;
@@ -15,15 +17,15 @@ describe(`npm run plan (exit status and messages, pack ${path.relative(REPO_ROOT
     let malformed: CliRun;
     let throwing: CliRun;
     let noPack: CliRun;
-    // Six plans at once, one of them every stack: minutes on a loaded 2-core machine, not a speed check.
-    before(async function () {
-        this.timeout(300_000);
+    before(async () => {
         [bad, all, unknownStack, malformed, throwing, noPack] = await Promise.all([
-            plan("--program", path.join(FIXTURES, "bad-program"), "--policy-pack", PACK, "--json", json("bad.json")),
+            // These fixtures are about the plan's other results; `npm test`'s tsc type-checks them, and the
+            // type check itself has its own tests below.
+            plan("--program", path.join(FIXTURES, "bad-program"), "--no-typecheck", "--policy-pack", PACK, "--json", json("bad.json")),
             plan("--all", "--policy-pack", PACK, "--json", json("all.json")),
             plan("no-such-stack", "--policy-pack", PACK),
-            plan("--program", path.join(FIXTURES, "malformed-config"), "--policy-pack", PACK),
-            plan("--program", path.join(FIXTURES, "throwing-program"), "--policy-pack", PACK),
+            plan("--program", path.join(FIXTURES, "malformed-config"), "--no-typecheck", "--policy-pack", PACK),
+            plan("--program", path.join(FIXTURES, "throwing-program"), "--no-typecheck", "--policy-pack", PACK),
             plan("registry", "--policy-pack", path.join(FIXTURES, "bad-program")),
         ]);
     });
@@ -78,10 +80,48 @@ describe("npm run plan with the fixture pack", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-config-"));
         const config = path.join(dir, "policy-config.json");
         fs.writeFileSync(config, JSON.stringify({ all: "advisory" }));
-        const run = await plan("--program", path.join(FIXTURES, "bad-program"), "--policy-pack", FIXTURE_PACK, "--policy-config", config);
+        const run = await plan("--program", path.join(FIXTURES, "bad-program"), "--no-typecheck", "--policy-pack", FIXTURE_PACK, "--policy-config", config);
         fs.rmSync(dir, { recursive: true, force: true });
         assert.equal(run.status, 0, run.stderr);
         assert.match(run.stdout, /Mandatory violations: 0\n\nAdvisory violations: 4\n/);
         assert.match(run.stdout, /OK \(advisory only\)/);
+    });
+
+    describe("--program is type-checked first, and relative to where npm run started (issue 17)", function () {
+        // The compiler reads this checkout's types, @pulumi/aws included: tens of seconds on a loaded machine.
+        this.timeout(600_000);
+        let typeError: CliRun;
+        let skipped: CliRun;
+        let noRegion: CliRun;
+        before(async () => {
+            [typeError, skipped, noRegion] = await Promise.all([
+                planFrom(FIXTURES, "--program", "type-error-program", "--policy-pack", PACK),
+                planFrom(FIXTURES, "--program", "type-error-program", "--no-typecheck", "--policy-pack", PACK),
+                plan("--program", path.join(FIXTURES, "no-region-program"), "--policy-pack", PACK),
+            ]);
+        });
+
+        it("a type error and a wrong import exit 2 with the compiler's messages, before the program runs", () => {
+            assert.equal(typeError.status, 2, typeError.stderr);
+            const dir = path.join(FIXTURES, "type-error-program");
+            assert.equal(typeError.stderr.split("\n")[0], `error: the program in ${dir} does not type-check ` +
+                "(strict, against this checkout's aws-containers; --no-typecheck skips this check):");
+            assert.match(typeError.stderr, /^type-error-program\/index\.ts\(2,24\): error TS2307: Cannot find module '\.\/no-such-module'/m);
+            assert.match(typeError.stderr, /^type-error-program\/index\.ts\(4,30\): error TS2322: Type 'string' is not assignable to type 'number'\./m);
+            assert.equal(typeError.stdout.includes("Summary:"), false);
+        });
+
+        it("--no-typecheck runs it, so the run-time error shows", () => {
+            assert.equal(skipped.status, 2, skipped.stderr);
+            assert.match(skipped.stderr, /^error: the program of stack dev \(project type-error-program\) failed: Cannot find module '\.\/no-such-module'/);
+        });
+
+        it("a component without a region says so once, with exit 2", () => {
+            assert.equal(noRegion.status, 2, noRegion.stderr);
+            const message = `RegionalNetwork "n" has no region: pass its region's provider with { provider }`;
+            assert.equal(noRegion.stderr.split(message).length - 1, 1, noRegion.stderr);
+            assert.match(noRegion.stderr, /^error: the program of stack dev \(project no-region-program\) failed: RegionalNetwork "n" has no region/);
+            assert.ok(!noRegion.stderr.includes("error serializing"), noRegion.stderr);
+        });
     });
 });

@@ -16,9 +16,14 @@ const PLAN_SCRIPT = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.js
 
 /** Runs `npm run plan -- ...args` the way package.json does, without npm in between. */
 export function plan(...args: string[]): Promise<CliRun> {
+    return planFrom(REPO_ROOT, ...args);
+}
+
+/** As `plan`, run by npm from `initCwd` (npm runs the script in the package root and says where it started in INIT_CWD). */
+export function planFrom(initCwd: string, ...args: string[]): Promise<CliRun> {
     assert.equal(PLAN_SCRIPT[0], "node", `package.json's plan script runs ${PLAN_SCRIPT[0]}, not node`);
     const child = spawn(process.execPath, [...PLAN_SCRIPT.slice(1), ...args],
-        { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+        { cwd: REPO_ROOT, env: { ...process.env, INIT_CWD: initCwd }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

@@ -1,0 +1,26 @@
+/**
+ * The argument type of every exported component, by component name: what `npm run schemas` turns into
+ * schemas/components.schema.json, from which each component learns at construction which keys it
+ * accepts (components/schema.ts). A new component adds one line here.
+ */
+import type { ContainerRegistryArgs } from "./registry";
+import type { EcsClusterArgs, EcsServiceArgs, FargateTaskDefinitionArgs } from "./ecs";
+import type { EksPlatformArgs } from "./eks";
+import type { FargateMicroservicesArgs } from "./microservices";
+import type { ActiveActiveArgs } from "./global";
+import type { QueueBatchArgs } from "./batch";
+import type { RegionalNetworkArgs } from "./network";
+
+export interface ComponentArguments {
+    ActiveActive: ActiveActiveArgs;
+    ContainerRegistry: ContainerRegistryArgs;
+    EcsCluster: EcsClusterArgs;
+    EcsService: EcsServiceArgs;
+    EksPlatform: EksPlatformArgs;
+    FargateMicroservices: FargateMicroservicesArgs;
+    FargateTaskDefinition: FargateTaskDefinitionArgs;
+    QueueBatch: QueueBatchArgs;
+    RegionalNetwork: RegionalNetworkArgs;
+}
+
+export type ComponentName = keyof ComponentArguments;

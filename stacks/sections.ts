@@ -1,0 +1,29 @@
+/**
+ * Every key a stack file may set in the `aws-containers:` namespace, with its type: the single source
+ * of schemas/stack.schema.json (`npm run schemas`), which checks each stack's config before anything
+ * is created (stacks/config.ts) and which editors use to complete and check `stacks/Pulumi.<stack>.yaml`.
+ * A new section is one line here (its key and its type), then `npm run schemas`.
+ */
+import type { ProviderSettings } from "../components/regions";
+import type { ActiveActiveSection } from "./active-active";
+import type { ArchitectureName } from "./config";
+import type { EksPlatformSection } from "./eks-platform";
+import type { MicroservicesSection } from "./fargate-microservices";
+import type { RegistrySection } from "./registry";
+import type { BatchSection } from "./sqs-batch";
+
+export interface StackSections {
+    /** The architecture this stack builds (checklist C1). */
+    architecture: ArchitectureName;
+    /** Regions this stack runs workloads in (for the registry stack: the regions images replicate to). */
+    regions: string[];
+    /** The home region: registry source, global-table home, first wave of a rollout. @default the first of `regions` */
+    homeRegion?: string;
+    /** Credentials and partition of every regional provider. */
+    providers?: ProviderSettings;
+    registry?: RegistrySection;
+    microservices?: MicroservicesSection;
+    "eks-platform"?: EksPlatformSection;
+    batch?: BatchSection;
+    "active-active"?: ActiveActiveSection;
+}
