@@ -5,6 +5,7 @@
  */
 import type { ContainerRegistryArgs } from "./registry";
 import type { EcsClusterArgs, EcsServiceArgs, FargateTaskDefinitionArgs } from "./ecs";
+import type { EcrPullArgs } from "./ecr-pull";
 import type { EksPlatformArgs } from "./eks";
 import type { FargateMicroservicesArgs } from "./microservices";
 import type { ActiveActiveArgs } from "./global";
@@ -15,6 +16,7 @@ export interface ComponentArguments {
     ActiveActive: ActiveActiveArgs;
     ContainerRegistry: ContainerRegistryArgs;
     EcsCluster: EcsClusterArgs;
+    EcrPull: EcrPullArgs;
     EcsService: EcsServiceArgs;
     EksPlatform: EksPlatformArgs;
     FargateMicroservices: FargateMicroservicesArgs;

@@ -10,8 +10,11 @@ import { requireSection, StackConfig } from "./config";
  * `aws-containers:kubeconfig` (never in the section, so it is never in plain text), else the ambient one
  * (KUBECONFIG, ~/.kube/config). IAM, and IAM Roles Anywhere, which is regional, go through the home region's provider.
  */
+/** The `aws-containers:ecr-pull` section: EcrPull's arguments but the kubeconfig, which is a secret of its own. */
+export type EcrPullSection = Omit<EcrPullArgs, "kubeconfig">;
+
 export function buildEcrPull(cfg: StackConfig) {
-    const section = requireSection<Omit<EcrPullArgs, "kubeconfig">>(cfg, "ecr-pull");
+    const section = requireSection<EcrPullSection>(cfg, "ecr-pull");
     const errors = new ArgumentErrors(`stack ${pulumi.getStack()} config`);
     errors.require(!("kubeconfig" in section), "aws-containers:ecr-pull.kubeconfig",
         "does not belong in the section, in plain text; set the secret aws-containers:kubeconfig instead");

@@ -7,6 +7,7 @@
 import type { ProviderSettings } from "../components/regions";
 import type { ActiveActiveSection } from "./active-active";
 import type { ArchitectureName } from "./config";
+import type { EcrPullSection } from "./ecr-pull";
 import type { EksPlatformSection } from "./eks-platform";
 import type { MicroservicesSection } from "./fargate-microservices";
 import type { RegistrySection } from "./registry";
@@ -26,4 +27,5 @@ export interface StackSections {
     "eks-platform"?: EksPlatformSection;
     batch?: BatchSection;
     "active-active"?: ActiveActiveSection;
+    "ecr-pull"?: EcrPullSection;
 }

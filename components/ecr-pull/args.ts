@@ -4,7 +4,8 @@
  * is allowed.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { COMMERCIAL_REGIONS } from "../regions";
+import { checkRegion } from "../regions";
+import { checkArgumentKeys } from "../schema";
 import { REPOSITORY_NAME_RE } from "../registry";
 import { ArgumentErrors, duplicates, show } from "../validation";
 
@@ -127,9 +128,6 @@ export interface ResolvedEcrPullArgs {
     readonly kubectlImage: string;
 }
 
-const ARG_KEYS = ["kubeconfig", "kubeContext", "registries", "namespaces", "namespaceSelector", "createNamespaces", "namespace", "secretName",
-    "refreshIntervalHours", "credentials", "initialRefresh", "awsCliImage", "kubectlImage"];
-const REGISTRY_KEYS = ["accountId", "region", "repositories", "assumeRoleArn"];
 const CREDENTIAL_KEYS = ["source", "nodeRoleName", "certificateBundlePem", "acmPcaArn", "certificateCommonName", "certificateSecretName"];
 /** Which credential keys each source takes (`source` aside). */
 const SOURCE_KEYS: { [S in CredentialSource]: string[] } = {
@@ -151,14 +149,6 @@ const PCA_ARN_RE = /^arn:aws:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[0
 const IAM_ROLE_NAME_RE = /^[\w+=,.@-]{1,64}$/;
 /** An image reference with a registry host, a repository and a tag or digest. */
 const IMAGE_RE = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/;
-
-/** Records an error for every key of `value` that is not in `known`. */
-export function checkKeys(errors: ArgumentErrors, path: string, value: object | undefined, known: readonly string[]): void {
-    for (const key of Object.keys(value ?? {})) {
-        errors.require(known.includes(key), path ? `${path}.${key}` : key,
-            `is not an argument${path ? ` of ${path}` : ""}; allowed: ${known.join(", ")}`);
-    }
-}
 
 /**
  * Checks a label selector of equality terms (`k=v`, `k==v`, `k!=v`) and existence terms (`k`, `!k`),
@@ -187,16 +177,15 @@ export function selectorProblem(selector: string): string | undefined {
 
 export function resolveEcrPullArgs(args: EcrPullArgs): ResolvedEcrPullArgs {
     const errors = new ArgumentErrors("EcrPull");
-    checkKeys(errors, "", args, ARG_KEYS);
+    // Unknown keys at any depth, from the schema generated from EcrPullArgs (components/arguments.ts).
+    checkArgumentKeys(errors, "EcrPull", args);
 
     const registries = args.registries ?? [];
     errors.require(Array.isArray(registries) && registries.length > 0, "registries", `got ${show(registries)}; give at least one registry`);
     registries.forEach((r, i) => {
         const at = `registries[${i}]`;
-        checkKeys(errors, at, r, REGISTRY_KEYS);
         errors.require(ACCOUNT_ID_RE.test(String(r.accountId)), `${at}.accountId`, `${show(r.accountId)} is not a 12-digit AWS account ID`);
-        errors.require(COMMERCIAL_REGIONS.includes(r.region), `${at}.region`,
-            `${show(r.region)} is not a region; allowed: the AWS commercial regions (${COMMERCIAL_REGIONS.join(", ")})`);
+        checkRegion(errors, `${at}.region`, r.region);
         const repos = r.repositories ?? [];
         errors.require(repos.length > 0, `${at}.repositories`, "is empty; name at least one repository the cluster pulls");
         repos.forEach((name, j) => errors.require(typeof name === "string" && name.length >= 2 && name.length <= 256 && REPOSITORY_NAME_RE.test(name),
@@ -247,7 +236,6 @@ export function resolveEcrPullArgs(args: EcrPullArgs): ResolvedEcrPullArgs {
         `(ECR tokens expire after 12 hours)`);
 
     const credentials = args.credentials ?? { source: "instanceProfile" };
-    checkKeys(errors, "credentials", credentials, CREDENTIAL_KEYS);
     const source = credentials.source as CredentialSource;
     const knownSource = (CREDENTIAL_SOURCES as readonly string[]).includes(source);
     errors.require(knownSource, "credentials.source", `${show(credentials.source)} is not a credential source; allowed: ${CREDENTIAL_SOURCES.join(", ")}`);
