@@ -220,8 +220,9 @@ export const fixtures = {
     // Resources carrying IAM documents, a state machine and an External Secrets store (deploy-readiness policies).
     ...Object.fromEntries(([
         ["userPolicy", "aws:iam/userPolicy:UserPolicy", { user: "ci" }], ["groupPolicy", "aws:iam/groupPolicy:GroupPolicy", { group: "ops" }],
-        ["bucketPolicy", "aws:s3/bucketPolicy:BucketPolicy", { bucket: "shop-assets" }], ["queuePolicy", "aws:sqs/queuePolicy:QueuePolicy", { queueUrl: "https://sqs/jobs" }],
-        ["topicPolicy", "aws:sns/topicPolicy:TopicPolicy", { arn: arn("sns", "alarms") }], ["repositoryPolicy", "aws:ecr/repositoryPolicy:RepositoryPolicy", { repository: "shop/orders" }],
+        // queuePolicy and repositoryPolicy are the sound ones above (TLS-only, no public principal).
+        ["bucketPolicy", "aws:s3/bucketPolicy:BucketPolicy", { bucket: "shop-assets" }],
+        ["topicPolicy", "aws:sns/topicPolicy:TopicPolicy", { arn: arn("sns", "alarms") }],
         ["registryPolicy", "aws:ecr/registryPolicy:RegistryPolicy", {}],
     ] as const).map(([key, type, extra]) => [key, (): TestResource => ({
         type, name: `shop-${key}`, region: REGION, props: { ...extra, policy: policyDocument("s3:GetObject", "arn:aws:s3:::shop-assets/*") },
@@ -233,7 +234,10 @@ export const fixtures = {
     }),
     validStateMachine: (): TestResource => ({
         type: "aws:sfn/stateMachine:StateMachine", name: "shop-pipeline", region: REGION,
-        props: { type: "STANDARD", roleArn: `arn:aws:iam::${ACCOUNT}:role/pipeline`, definition: JSON.stringify({ StartAt: "a", States: { a: { Type: "Pass", End: true } } }) },
+        props: {
+            type: "STANDARD", roleArn: `arn:aws:iam::${ACCOUNT}:role/pipeline`, definition: JSON.stringify({ StartAt: "a", States: { a: { Type: "Pass", End: true } } }),
+            loggingConfiguration: { level: "ERROR", includeExecutionData: false, logDestination: arn("logs", "log-group:/sfn:*") }, tracingConfiguration: { enabled: true },
+        },
     }),
     clusterSecretStore: (): TestResource => ({
         type: "kubernetes:external-secrets.io/v1:ClusterSecretStore", name: "secrets-store",
