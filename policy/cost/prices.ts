@@ -255,8 +255,6 @@ export const REGION_FACTORS: { readonly [region: string]: RegionFactor } = {
     "eu-north-1": assumed(1.05, "Stockholm prices"),
     "eu-south-1": assumed(1.12, "Milan prices"),
     "eu-south-2": assumed(1.1, "Spain prices"),
-    "eusc-de-east-1": assumed(1.2, "European Sovereign Cloud prices"),
-    "eu-isoe-west-1": assumed(1.3, "isolated-region prices"),
     "il-central-1": assumed(1.15, "Tel Aviv prices"),
     "me-central-1": assumed(1.2, "UAE prices"),
     "me-south-1": assumed(1.2, "Bahrain prices"),
