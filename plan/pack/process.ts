@@ -7,7 +7,6 @@ import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
 import { PlanInputError } from "../plan-error";
-import type * as PackBuild from "./build";
 
 /** How to run a policy pack. */
 export interface PackOptions {
@@ -61,8 +60,8 @@ export interface PackLaunch {
 export function packLaunch(dir: string, options: PackOptions = {}): PackLaunch {
     checkPolicyPackDir(dir);
     const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir, __dirname] });
-    const { cwd, preload } = options.compile === false ? tsNodeLaunch(dir) : compiledLaunch(dir, options.debug);
-    const args = [PACK_INTERRUPT_BUDGET, ...preload.flatMap((p) => ["-r", p]), runPolicyPack,
+    const { cwd, preload, node } = options.compile === false ? tsNodeLaunch(dir) : compiledLaunch(dir, options.debug);
+    const args = [PACK_INTERRUPT_BUDGET, ...node, ...preload.flatMap((p) => ["-r", p]), runPolicyPack,
         // @pulumi/policy never dials the engine, so no engine service is needed at this address.
         "127.0.0.1:0", "."];
     if (!options.debug) {
@@ -112,28 +111,20 @@ export function servePolicyPack(child: ChildProcess, launch: PackLaunch): Promis
     });
 }
 
-/** Where and with which preloads to run the pack: compiled if possible, else through ts-node. */
-function compiledLaunch(dir: string, debug: boolean | undefined): { cwd: string; preload: string[] } {
-    const started = Date.now();
-    try {
-        // Required here, not at the top: it loads typescript, which the worker thread must not wait for.
-        const { compilePolicyPack } = require("./build") as typeof PackBuild;
-        const compiled = compilePolicyPack(dir);
-        if (debug) {
-            process.stderr.write(`[plan] policy pack ${dir}: running it compiled from ${compiled.dir} ` +
-                `(${compiled.built ? `compiled in ${Date.now() - started} ms` : "unchanged since compiled"})\n`);
-        }
-        return { cwd: compiled.dir, preload: [compiled.preload] };
-    } catch (err) {
-        if (debug) {
-            process.stderr.write(`[plan] policy pack ${dir}: running it through ts-node, as it cannot be compiled: ` +
-                `${err instanceof Error ? err.message : String(err)}\n`);
-        }
-        return tsNodeLaunch(dir);
+/**
+ * The pack's own folder, its TypeScript loaded through the plan's compile cache (compile-cache.js:
+ * no transpiler while its sources are unchanged) and preload.ts, which keeps the SDK's pack runner
+ * from loading typescript and ts-node for nothing.
+ */
+function compiledLaunch(dir: string, debug: boolean | undefined): { cwd: string; preload: string[]; node: string[] } {
+    if (debug) {
+        process.stderr.write(`[plan] policy pack ${dir}: its TypeScript runs from the compile cache (${path.dirname(require.resolve("./compile-cache.js"))})\n`);
     }
+    return { cwd: dir, preload: [require.resolve("./compile-cache.js"), path.join(__dirname, `preload${path.extname(__filename)}`)],
+        node: debug ? ["--enable-source-maps"] : [] };
 }
 
 /** The pack's own folder, its TypeScript compiled as it loads (transpile-only, see transpile-only.ts). */
-function tsNodeLaunch(dir: string): { cwd: string; preload: string[] } {
-    return { cwd: dir, preload: [require.resolve("ts-node/register/transpile-only"), require.resolve("./transpile-only")] };
+function tsNodeLaunch(dir: string): { cwd: string; preload: string[]; node: string[] } {
+    return { cwd: dir, preload: [require.resolve("ts-node/register/transpile-only"), require.resolve("./transpile-only")], node: [] };
 }
