@@ -98,6 +98,11 @@ export class PolicySession {
         this.ready.then(stop, stop);
     }
 
+    /** The pack's process ID once the worker has spawned it, else 0 (the benchmark reads its CPU time). */
+    get packProcessId(): number {
+        return Atomics.load(this.packPid, 0);
+    }
+
     private readonly killPack = () => {
         try {
             const pid = Atomics.load(this.packPid, 0);
