@@ -1,6 +1,6 @@
 /**
- * Starting a policy pack's process: checking its folder, deciding how it runs (compiled, build.ts, or
- * through ts-node) with which node arguments, and waiting for it to serve its Analyzer service.
+ * Starting a policy pack's process: checking its folder, deciding how it runs (from the compile cache,
+ * compile-cache.js, or through ts-node) with which node arguments, and waiting for it to serve its Analyzer service.
  */
 import type { ChildProcess } from "child_process";
 import * as fs from "fs";
@@ -12,7 +12,7 @@ import { PlanInputError } from "../plan-error";
 export interface PackOptions {
     /** Forward the pack's stderr, keep full stack traces, say how the pack runs. @default false */
     readonly debug?: boolean;
-    /** Run a TypeScript pack compiled to JavaScript (build.ts), not through ts-node. @default true */
+    /** Load a TypeScript pack through the compile cache (compile-cache.js), not ts-node. @default true */
     readonly compile?: boolean;
 }
 
@@ -45,9 +45,9 @@ const PACK_INTERRUPT_BUDGET = "--interrupt-budget=300000";
 
 /**
  * How to start a pack as the Pulumi engine does: `run-policy-pack <engine address> .` in the pack's
- * folder. A TypeScript pack runs compiled to JavaScript (`build.ts`), else, or when that fails,
- * through ts-node in transpile-only mode. Decided on the main thread, where compiling costs nothing
- * to load (ts-node has typescript loaded), so the worker can spawn the pack before anything else.
+ * folder, its TypeScript loaded through the compile cache (compile-cache.js), or with `compile: false`
+ * through ts-node in transpile-only mode. Decided on the main thread, so the worker can spawn the pack
+ * before anything else.
  */
 export interface PackLaunch {
     readonly dir: string;
