@@ -19,9 +19,11 @@ import { performance } from "perf_hooks";
 import { PolicySession } from "../plan/analyzer/session";
 import type * as MockEngine from "../plan/engine/mock-engine";
 import { DEFAULT_POLICY_PACK, EMPTY_POLICY_PACK, REPO_ROOT } from "../plan/engine/program";
+import { deferSerializationModules } from "../plan/pack/lazy-sdk";
 import type * as Plan from "../plan/plan";
 import type * as Summary from "../plan/report/summary";
 import type * as BenchProgram from "./program";
+import type * as VsCdk from "./vs-cdk";
 
 const SIZES: [regions: number, services: number][] = [[1, 5], [1, 20], [2, 20], [3, 25], [4, 30], [6, 30], [6, 40]];
 /** The issue's targets, printed per size (never asserted in tests). */
@@ -42,7 +44,26 @@ interface Measurement {
     policyMs: number;
     packStartMs: number;
     peakRssMb: number;
+    /** CPU of this process (all its threads) and, for a plan, of the pack's process, in ms. */
+    cpuMs: number;
+    packCpuMs: number;
 }
+
+/** User + system CPU of process `pid` so far, in ms, from /proc (Linux); 0 where it cannot be read. */
+function processCpuMs(pid: number): number {
+    try {
+        const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+        // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+        return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+        return 0;
+    }
+}
+
+const ownCpuMs = () => {
+    const { user, system } = process.cpuUsage();
+    return Math.round((user + system) / 1000);
+};
 
 /** The synthetic platform, loaded when it runs (its components' load is the program's time). */
 function program(regions: number, services: number): () => unknown {
@@ -53,6 +74,8 @@ function program(regions: number, services: number): () => unknown {
 async function measure(mode: Mode, regions: number, services: number, policyPack: string): Promise<Measurement> {
     const spec = { project: "bench", stack: `r${regions}-s${services}`, config: {}, program: program(regions, services) };
     const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+    // As the CLI does, before the SDK loads.
+    deferSerializationModules();
     if (mode === "program") {
         const { runProgram } = require("../plan/engine/mock-engine") as typeof MockEngine;
         const started = performance.now();
@@ -62,7 +85,7 @@ async function measure(mode: Mode, regions: number, services: number, policyPack
         }
         const wallMs = Math.round(performance.now());
         return { resources: run.workload.length, violations: 0, wallMs, programMs: Math.round(wallMs - started),
-            policyMs: 0, packStartMs: 0, peakRssMb: peakRssMb() };
+            policyMs: 0, packStartMs: 0, peakRssMb: peakRssMb(), cpuMs: ownCpuMs(), packCpuMs: 0 };
     }
     // As the CLI does: the pack first, then the plan's modules.
     const session = PolicySession.launch(policyPack);
@@ -72,7 +95,7 @@ async function measure(mode: Mode, regions: number, services: number, policyPack
         const result = await planProgram(spec, { policyPack, session });
         return { resources: deployed(result).length, violations: result.violations.length, wallMs: Math.round(performance.now()),
             programMs: result.timings.programMs, policyMs: result.timings.policyMs, packStartMs: result.timings.policyStartMs,
-            peakRssMb: peakRssMb() };
+            peakRssMb: peakRssMb(), cpuMs: ownCpuMs(), packCpuMs: processCpuMs(session.packProcessId) };
     } finally {
         session.close();
     }
@@ -133,6 +156,10 @@ function main(): void {
             console.error(err);
             process.exit(2);
         });
+        return;
+    }
+    if (argv.includes("--vs-cdk")) {
+        (require("./vs-cdk") as typeof VsCdk).versusCdk(argv, policyPack);
         return;
     }
     const runs = Number(option("--runs") ?? 3);

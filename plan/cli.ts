@@ -15,6 +15,7 @@ import * as path from "path";
 import { PolicySession } from "./analyzer/session";
 import { DEFAULT_POLICY_PACK, ProgramSpec, projectStack, projectStacks, userProgram } from "./engine/program";
 import type * as PackConfig from "./pack/config";
+import { deferSerializationModules } from "./pack/lazy-sdk";
 import type { PolicyPackConfig } from "./pack/types";
 import type * as Plan from "./plan";
 import { PlanInputError } from "./plan-error";
@@ -135,6 +136,7 @@ async function main(argv: string[]): Promise<number> {
     // the engine, too, starts analyzers as the preview begins. Several stacks share the one pack,
     // configured afresh for each as the engine would.
     const session = PolicySession.launch(args.policyPack, { debug: args.debug });
+    deferSerializationModules();
     const { planProgram } = require("./plan") as typeof Plan;
     const { exitCode } = require("./report/summary") as typeof Summary;
     const { formatPlan } = require("./report/text") as typeof TextReport;

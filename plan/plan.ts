@@ -22,7 +22,7 @@ export interface PlanOptions {
     /** Forward the pack's stderr and keep full stack traces. @default false */
     readonly debug?: boolean;
     /**
-     * Run a TypeScript pack compiled to JavaScript (cached, see pack/build.ts) rather than through
+     * Load a TypeScript pack through the compile cache (pack/compile-cache.js) rather than through
      * ts-node: the same pack, started in a third of the time. @default true
      */
     readonly compilePack?: boolean;
@@ -61,7 +61,7 @@ export async function planProgram(spec: ProgramSpec, options: PlanOptions = {}):
         // As in the engine, each resource is analyzed as soon as it registers (once the pack is ready).
         const stack = new PlannedStack(spec);
         const analysis = session.beginStack(spec, options.policyConfig);
-        const run = await runProgram(spec.program, { project: spec.project, stack: spec.stack, config: spec.config, ...stack.feed(analysis) });
+        const run = await runProgram(spec.program, { project: spec.project, stack: spec.stack, config: spec.config, debug: options.debug, ...stack.feed(analysis) });
         const programDone = Date.now();
         if (run.error !== undefined) {
             throw programError(spec, run.error);

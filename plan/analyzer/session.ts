@@ -1,7 +1,6 @@
 /** The main thread's side of the analysis: the worker thread that runs the pack and its client. */
 import * as path from "path";
 import { Worker } from "worker_threads";
-import type * as PackBuild from "../pack/build";
 import { PackOptions, packLaunch } from "../pack/process";
 import type { AnalyzerInfo, PolicyPackConfig } from "../pack/types";
 import { PlanInputError } from "../plan-error";
@@ -99,6 +98,11 @@ export class PolicySession {
         this.ready.then(stop, stop);
     }
 
+    /** The pack's process ID once the worker has spawned it, else 0 (the benchmark reads its CPU time). */
+    get packProcessId(): number {
+        return Atomics.load(this.packPid, 0);
+    }
+
     private readonly killPack = () => {
         try {
             const pid = Atomics.load(this.packPid, 0);
@@ -157,39 +161,21 @@ function fromWorker(e: WorkerError): Error {
 /**
  * The worker's bootstrap spawns the pack before the thread loads anything else, so the pack starts
  * while the main thread loads the program's modules; then it loads worker.ts and hands it the
- * pack. Preloads of this process (`-r ts-node/register`) are not passed on, for the same reason; V8
- * flags such as `--stack-trace-limit` apply to every thread anyway.
+ * pack. Preloads of this process are not passed on, for the same reason; from sources the worker
+ * registers the plan's compile cache (pack/compile-cache.js), which loads its modules compiled
+ * without a transpiler while they are unchanged. V8 flags such as `--stack-trace-limit` apply to every
+ * thread anyway.
  */
 function startWorker(options: WorkerOptions): Worker {
-    const worker = workerModule(options.launch.debug);
-    const tsNode = worker.viaTsNode ? `require(${JSON.stringify(require.resolve("ts-node/register/transpile-only"))});` : "";
+    const file = path.join(__dirname, `worker${path.extname(__filename)}`);
+    const hook = path.extname(__filename) === ".ts" ? `require(${JSON.stringify(require.resolve("../pack/compile-cache.js"))});` : "";
     const boot = `
 const { parentPort, workerData } = require("worker_threads");
 const options = workerData.analysisWorker;
 const pack = require("child_process").spawn(process.execPath, options.launch.args,
     { cwd: options.launch.cwd, env: process.env, stdio: ["ignore", "pipe", "pipe"] });
 Atomics.store(options.packPid, 0, pack.pid || 0);
-${tsNode}
-require(${JSON.stringify(worker.file)}).serve(parentPort, options, pack);`;
+${hook}
+require(${JSON.stringify(file)}).serve(parentPort, options, pack);`;
     return new Worker(boot, { eval: true, workerData: { analysisWorker: options }, execArgv: [] });
-}
-
-/**
- * The worker's module. From sources, its modules compiled to JavaScript (cached, see
- * `compilePlanModules`): through ts-node they would cost the worker ~0.45 s of a core each plan.
- */
-function workerModule(debug: boolean): { file: string; viaTsNode: boolean } {
-    const file = path.join(__dirname, `worker${path.extname(__filename)}`);
-    if (path.extname(__filename) !== ".ts") {
-        return { file, viaTsNode: false };
-    }
-    try {
-        const { compilePlanModules } = require("../pack/build") as typeof PackBuild;
-        return { file: compilePlanModules(file), viaTsNode: false };
-    } catch (err) {
-        if (debug) {
-            process.stderr.write(`[plan] the analysis worker runs through ts-node, as it cannot be compiled: ${err instanceof Error ? err.message : String(err)}\n`);
-        }
-        return { file, viaTsNode: true };
-    }
 }

@@ -1,19 +1,20 @@
 /**
- * Preloaded (`-r`) into a policy pack that `build.ts` compiled to JavaScript. It runs as plain
- * JavaScript: `build.ts` transpiles this file next to the compiled pack, and no ts-node is loaded.
+ * Preloaded (`-r`) into a policy pack whose TypeScript loads through the plan's compile cache
+ * (compile-cache.js, preloaded before this file, which it loads): no ts-node is loaded.
  *
- * It removes two start-up costs that do nothing for a compiled pack (@pulumi/pulumi 3.248):
+ * It removes two start-up costs that do nothing for such a pack (@pulumi/pulumi 3.248):
  * - `cmd/run-policy-pack/run.js` always loads `typescript` and `ts-node` (via `tsutils.js`) and registers
- *   ts-node with type checking, only to compile `.ts` files, and the compiled pack has none. Those two
- *   requires get stand-ins: ts-node's `register` does nothing, typescript reports its real version.
- * - The SDK's index loads `@npmcli/arborist` (`runtime/closure/codePaths.js`) and `typescript`
- *   (`runtime/closure/parseFunction.js`) eagerly, yet uses them only to serialize functions, which a
- *   policy pack never does. Those requires return a proxy that loads the real module on first use.
+ *   ts-node with type checking, only to compile `.ts` files, which the compile cache loads already; and
+ *   it reads the pack's tsconfig.json with the SDK's vendored typescript, only to pass it to ts-node.
+ *   Those requires get stand-ins: ts-node's `register` does nothing, typescript reports its real
+ *   version, the vendored one reads no options.
+ * - The SDK's index loads modules it needs only to serialize functions (lazy-sdk.ts defers them).
  * Together about two thirds of the pack's start. Both are matched by the requiring file, so an SDK
  * whose files differ simply loads everything as before.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { deferSerializationModules } from "./lazy-sdk";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const Module = require("module") as {
@@ -25,11 +26,7 @@ const SDK = String.raw`[\\/]@pulumi[\\/]pulumi[\\/]`;
 const TS_SETUP = new RegExp(`${SDK}(tsutils|cmd[\\\\/]run-policy-pack[\\\\/]run)\\.js$`);
 const TS_NODE_REQUEST = /(^|[\\/])ts-node(@[\d.]+)?$/;
 const TYPESCRIPT_REQUEST = /(^|[\\/])typescript(@[\d.]+[\\/]typescript\.js)?$/;
-/** Requires the SDK makes eagerly but uses only to serialize functions: [requiring file, request]. */
-const LAZY: [RegExp, string][] = [
-    [new RegExp(`${SDK}runtime[\\\\/]closure[\\\\/]codePaths\\.js$`), "@npmcli/arborist"],
-    [new RegExp(`${SDK}runtime[\\\\/]closure[\\\\/]parseFunction\\.js$`), "../../typescript-shim"],
-];
+const VENDORED_TYPESCRIPT_REQUEST = "./typescript-shim";
 
 /** The version of the typescript `parent` would load, without loading it (the SDK only logs it). */
 function typescriptVersion(request: string, parentFile: string): string {
@@ -42,22 +39,10 @@ function typescriptVersion(request: string, parentFile: string): string {
     return (JSON.parse(fs.readFileSync(pkg, "utf8")) as { version: string }).version;
 }
 
-/**
- * Stands in for a module until a property is read. `__esModule` is answered without loading so that
- * the SDK's `__importStar` returns the proxy itself instead of copying the module's properties now.
- */
-function lazy(loadModule: () => unknown): unknown {
-    let loaded: Record<PropertyKey, unknown> | undefined;
-    const real = () => (loaded ??= loadModule() as Record<PropertyKey, unknown>);
-    return new Proxy({}, {
-        get: (_, key) => (key === "__esModule" ? true : real()[key]),
-        has: (_, key) => key in real(),
-    });
-}
-
 // Node 22.1+ can also cache V8's compiled code of every module across starts (the pack's and the
 // SDK's). Node 20 has no such API, so there this does nothing (and was not exercised here).
-Module.enableCompileCache?.(path.join(__dirname, "..", ".node-compile-cache"));
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+Module.enableCompileCache?.(path.join((require("./compile-cache.js") as { CACHE: string }).CACHE, "..", "node-compile-cache"));
 
 const load = Module._load;
 Module._load = function (this: unknown, request, parent, isMain) {
@@ -69,9 +54,10 @@ Module._load = function (this: unknown, request, parent, isMain) {
         if (TYPESCRIPT_REQUEST.test(request)) {
             return { version: typescriptVersion(request, from) };
         }
-    }
-    if (from !== undefined && LAZY.some(([file, r]) => r === request && file.test(from))) {
-        return lazy(() => load.call(this, request, parent, isMain));
+        if (request === VENDORED_TYPESCRIPT_REQUEST) {
+            return { parseConfigFileTextToJson: () => ({ config: {} }) };
+        }
     }
     return load.call(this, request, parent, isMain);
 };
+deferSerializationModules();

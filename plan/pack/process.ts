@@ -1,19 +1,18 @@
 /**
- * Starting a policy pack's process: checking its folder, deciding how it runs (compiled, build.ts, or
- * through ts-node) with which node arguments, and waiting for it to serve its Analyzer service.
+ * Starting a policy pack's process: checking its folder, deciding how it runs (from the compile cache,
+ * compile-cache.js, or through ts-node) with which node arguments, and waiting for it to serve its Analyzer service.
  */
 import type { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
 import { PlanInputError } from "../plan-error";
-import type * as PackBuild from "./build";
 
 /** How to run a policy pack. */
 export interface PackOptions {
     /** Forward the pack's stderr, keep full stack traces, say how the pack runs. @default false */
     readonly debug?: boolean;
-    /** Run a TypeScript pack compiled to JavaScript (build.ts), not through ts-node. @default true */
+    /** Load a TypeScript pack through the compile cache (compile-cache.js), not ts-node. @default true */
     readonly compile?: boolean;
 }
 
@@ -46,9 +45,9 @@ const PACK_INTERRUPT_BUDGET = "--interrupt-budget=300000";
 
 /**
  * How to start a pack as the Pulumi engine does: `run-policy-pack <engine address> .` in the pack's
- * folder. A TypeScript pack runs compiled to JavaScript (`build.ts`), else, or when that fails,
- * through ts-node in transpile-only mode. Decided on the main thread, where compiling costs nothing
- * to load (ts-node has typescript loaded), so the worker can spawn the pack before anything else.
+ * folder, its TypeScript loaded through the compile cache (compile-cache.js), or with `compile: false`
+ * through ts-node in transpile-only mode. Decided on the main thread, so the worker can spawn the pack
+ * before anything else.
  */
 export interface PackLaunch {
     readonly dir: string;
@@ -61,8 +60,8 @@ export interface PackLaunch {
 export function packLaunch(dir: string, options: PackOptions = {}): PackLaunch {
     checkPolicyPackDir(dir);
     const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir, __dirname] });
-    const { cwd, preload } = options.compile === false ? tsNodeLaunch(dir) : compiledLaunch(dir, options.debug);
-    const args = [PACK_INTERRUPT_BUDGET, ...preload.flatMap((p) => ["-r", p]), runPolicyPack,
+    const { cwd, preload, node } = options.compile === false ? tsNodeLaunch(dir) : compiledLaunch(dir, options.debug);
+    const args = [PACK_INTERRUPT_BUDGET, ...node, ...preload.flatMap((p) => ["-r", p]), runPolicyPack,
         // @pulumi/policy never dials the engine, so no engine service is needed at this address.
         "127.0.0.1:0", "."];
     if (!options.debug) {
@@ -112,28 +111,20 @@ export function servePolicyPack(child: ChildProcess, launch: PackLaunch): Promis
     });
 }
 
-/** Where and with which preloads to run the pack: compiled if possible, else through ts-node. */
-function compiledLaunch(dir: string, debug: boolean | undefined): { cwd: string; preload: string[] } {
-    const started = Date.now();
-    try {
-        // Required here, not at the top: it loads typescript, which the worker thread must not wait for.
-        const { compilePolicyPack } = require("./build") as typeof PackBuild;
-        const compiled = compilePolicyPack(dir);
-        if (debug) {
-            process.stderr.write(`[plan] policy pack ${dir}: running it compiled from ${compiled.dir} ` +
-                `(${compiled.built ? `compiled in ${Date.now() - started} ms` : "unchanged since compiled"})\n`);
-        }
-        return { cwd: compiled.dir, preload: [compiled.preload] };
-    } catch (err) {
-        if (debug) {
-            process.stderr.write(`[plan] policy pack ${dir}: running it through ts-node, as it cannot be compiled: ` +
-                `${err instanceof Error ? err.message : String(err)}\n`);
-        }
-        return tsNodeLaunch(dir);
+/**
+ * The pack's own folder, its TypeScript loaded through the plan's compile cache (compile-cache.js:
+ * no transpiler while its sources are unchanged) and preload.ts, which keeps the SDK's pack runner
+ * from loading typescript and ts-node for nothing.
+ */
+function compiledLaunch(dir: string, debug: boolean | undefined): { cwd: string; preload: string[]; node: string[] } {
+    if (debug) {
+        process.stderr.write(`[plan] policy pack ${dir}: its TypeScript runs from the compile cache (${path.dirname(require.resolve("./compile-cache.js"))})\n`);
     }
+    return { cwd: dir, preload: [require.resolve("./compile-cache.js"), path.join(__dirname, `preload${path.extname(__filename)}`)],
+        node: debug ? ["--enable-source-maps"] : [] };
 }
 
 /** The pack's own folder, its TypeScript compiled as it loads (transpile-only, see transpile-only.ts). */
-function tsNodeLaunch(dir: string): { cwd: string; preload: string[] } {
-    return { cwd: dir, preload: [require.resolve("ts-node/register/transpile-only"), require.resolve("./transpile-only")] };
+function tsNodeLaunch(dir: string): { cwd: string; preload: string[]; node: string[] } {
+    return { cwd: dir, preload: [require.resolve("ts-node/register/transpile-only"), require.resolve("./transpile-only")], node: [] };
 }

@@ -68,10 +68,10 @@ function isRequireOrImport(callee: ts.Expression): boolean {
             && callee.name.text === "resolve");
 }
 
-/** The .ts file a relative specifier of `from` names, or undefined when none exists. */
+/** The .ts file (or plain .js module, named with its extension) a relative specifier of `from` names, or undefined when none exists. */
 function resolveRelative(from: string, spec: string): string | undefined {
     const base = path.resolve(path.dirname(from), spec);
-    return [`${base}.ts`, path.join(base, "index.ts"), base].find((f) => f.endsWith(".ts") && fs.existsSync(f) && fs.statSync(f).isFile());
+    return [`${base}.ts`, path.join(base, "index.ts"), base].find((f) => /\.[tj]s$/.test(f) && fs.existsSync(f) && fs.statSync(f).isFile());
 }
 
 function tsFiles(dir: string): string[] {
