@@ -28,4 +28,6 @@ export interface StackSections {
     batch?: BatchSection;
     "active-active"?: ActiveActiveSection;
     "ecr-pull"?: EcrPullSection;
+    /** The ecr-pull stack's kubeconfig of the cluster outside EKS: set it as a secret (`pulumi config set --secret`), never in a section. */
+    kubeconfig?: string;
 }

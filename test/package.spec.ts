@@ -56,7 +56,7 @@ function writeScratchProject(dir: string, tarball: string, pack: PackResult): vo
     }
     packages["node_modules/aws-containers"] = {
         version: repoPkg.version, resolved: `file:${tarball}`, integrity: pack.integrity, license: repoPkg.license,
-        peerDependencies: repoPkg.peerDependencies, engines: repoPkg.engines,
+        dependencies: repoPkg.dependencies, peerDependencies: repoPkg.peerDependencies, engines: repoPkg.engines,
     };
     fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(root, null, 2));
     fs.writeFileSync(path.join(dir, "package-lock.json"), JSON.stringify({ ...root, lockfileVersion: 3, requires: true, packages }, null, 2));

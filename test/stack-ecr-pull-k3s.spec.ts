@@ -52,7 +52,7 @@ describe("ecr-pull-k3s stack", () => {
     it("refuses a kubeconfig in plain text in the section, and a schedule outside the window, before creating anything", async () => {
         const plainText = await runStack("ecr-pull-k3s", { "ecr-pull": { ...section(), kubeconfig: "apiVersion: v1" } });
         assert.match(String((plainText.error as Error).message),
-            /aws-containers:ecr-pull\.kubeconfig: does not belong in the section, in plain text; set the secret aws-containers:kubeconfig instead/);
+            /aws-containers:ecr-pull\.kubeconfig: is not a known key; allowed: awsCliImage, createNamespaces, credentials, initialRefresh, kubeContext, kubectlImage, namespace, namespaceSelector, namespaces, refreshIntervalHours, registries, secretName/);
         const tooRare = await runStack("ecr-pull-k3s", { "ecr-pull": { ...section(), refreshIntervalHours: 12 } });
         assert.match(String((tooRare.error as Error).message), /refreshIntervalHours: 12 is outside the refresh window/);
         assert.deepEqual([...plainText.workload, ...tooRare.workload], []);

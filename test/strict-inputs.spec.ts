@@ -43,7 +43,7 @@ describe("strict inputs (issue 17)", () => {
                 registry: { repositories: [{ name: "shop/orders", mutableTags: "yes" }], kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/x" },
             });
             assert.deepEqual(reasons(bad), [
-                'aws-containers:architecture: "lambda" is not allowed; allowed: "registry", "fargate-microservices", "eks-platform", "sqs-batch", "active-active"',
+                'aws-containers:architecture: "lambda" is not allowed; allowed: "registry", "fargate-microservices", "eks-platform", "sqs-batch", "active-active", "ecr-pull"',
                 'aws-containers:registry.kmsKeyArn: was renamed to repositoryKmsKeyArn in 0.2; write repositoryKmsKeyArn instead (see CHANGELOG.md)',
                 'aws-containers:registry.repositories[0].mutableTags: "yes" is not true or false',
             ]);

@@ -54,9 +54,9 @@ export function planView(result: PlanResult): PlanView {
 
 export type NodeKind = "zone" | "alb" | "service" | "namespace" | "queue" | "stage" | "node-group" | "node-pool"
     | "add-ons" | "charts" | "ecr" | "accelerator" | "endpoint-group" | "dns" | "table" | "resource";
-export type GroupKind = "region" | "global" | "vpc" | "zones" | "ecs-cluster" | "eks-cluster" | "state-machine";
+export type GroupKind = "region" | "global" | "vpc" | "zones" | "ecs-cluster" | "eks-cluster" | "state-machine" | "k8s-cluster";
 export type EdgeKind = "route" | "service-connect" | "feeds" | "dead-letter" | "next-stage" | "replication"
-    | "endpoint" | "table-replica" | "dns";
+    | "endpoint" | "table-replica" | "dns" | "pulls";
 
 export interface ArchNode {
     readonly kind: "node";
@@ -183,6 +183,7 @@ class ArchitectureBuilder {
         this.accelerators();
         this.dns();
         this.tables();
+        this.ecrPulls();
         this.markViolations();
         const groups = [...this.regions.values(), ...(this.global ? [this.global] : [])].filter((g) => g.children.length > 0);
         return { project: this.plan.project, stack: this.plan.stack, groups, edges: this.edges };
@@ -548,8 +549,8 @@ class ArchitectureBuilder {
             this.region(this.regionOf(sm)).children.push(g);
             this.own(g, sm.urn);
             let previous: ArchNode | undefined;
-            for (const [name, state] of stagesOf(definition)) {
-                const n = this.node("stage", `${sm.name}-${name}`, name, stageDetails(state));
+            for (const [name, state, perItem] of pipelineStages(definition)) {
+                const n = this.node("stage", `${sm.name}-${name}`, name, perItem ? perItemDetails(state) : stageDetails(state));
                 g.children.push(n);
                 if (previous) {
                     this.edge(previous, n, "next-stage");
@@ -754,6 +755,40 @@ class ArchitectureBuilder {
 
     // ---- violations -----------------------------------------------------------------------------
 
+    // ---- ECR pulls for Kubernetes outside EKS -----------------------------------------------------
+
+    /**
+     * An EcrPull component: the cluster it serves (outside EKS, so outside every region) with the refresher
+     * and the namespaces it writes the pull Secret to, and a pull edge to each registry, drawn in its region.
+     */
+    private ecrPulls(): void {
+        for (const c of this.plan.resources.filter((r) => r.type === "aws-containers:ecr-pull:EcrPull")) {
+            const inputs = c.inputs as { registries?: { accountId?: unknown; region?: unknown; repositories?: unknown[] }[]; namespaces?: unknown[]; namespaceSelector?: unknown };
+            const cluster = this.group("k8s-cluster", c.name, "Kubernetes cluster outside EKS", ["kubeconfig of the stack"]);
+            this.globalGroup().children.push(cluster);
+            this.own(cluster, c.urn);
+            const cronJob = this.plan.resources.find((r) => r.type === "kubernetes:batch/v1:CronJob" && r.parent === c.urn);
+            const schedule = (cronJob?.inputs as { spec?: { schedule?: unknown } } | undefined)?.spec?.schedule;
+            const refresher = this.node("resource", `${c.name}-refresher`, "token refresher (CronJob)", [typeof schedule === "string" ? `schedule ${schedule}` : ""]);
+            cluster.children.push(refresher);
+            this.own(refresher, cronJob?.urn);
+            const targets = Array.isArray(inputs.namespaces) ? inputs.namespaces.map(String)
+                : typeof inputs.namespaceSelector === "string" ? [`namespaces with ${inputs.namespaceSelector}`] : [];
+            for (const ns of targets) {
+                const n = this.node("namespace", `${c.name}-${ns}`, ns, ["ecr-pull ServiceAccount"]);
+                cluster.children.push(n);
+                this.edge(refresher, n, "feeds", "pull Secret");
+            }
+            for (const r of Array.isArray(inputs.registries) ? inputs.registries : []) {
+                const region = typeof r.region === "string" ? r.region : undefined;
+                const repos = Array.isArray(r.repositories) ? r.repositories.map(String) : [];
+                const ecr = this.node("ecr", `ecr-pull-${String(r.accountId)}-${region}`, "ECR", [`account ${String(r.accountId)}`, ...wrapList(repos)]);
+                this.region(region).children.push(ecr);
+                this.edge(refresher, ecr, "pulls", "token every run");
+            }
+        }
+    }
+
     private markViolations(): void {
         for (const v of this.plan.violations) {
             const element = this.ownerOf(v.urn);
@@ -837,6 +872,28 @@ function stagesOf(definition: any): [string, any][] {
         out.push([name, states[name]]);
     }
     return out;
+}
+
+/**
+ * The stages to draw: the top-level states in order, except that a lone Map running a chain of states for
+ * every item (the batch pipeline's Distributed Map) is drawn as that chain, each stage once per item.
+ */
+function pipelineStages(definition: any): [string, any, boolean][] {
+    const top = stagesOf(definition);
+    const map = top.length === 1 && top[0][1].Type === "Map" ? top[0][1] : undefined;
+    const chain = map ? stagesOf(map.ItemProcessor ?? map.Iterator) : [];
+    if (map && chain.length > 0) {
+        const mode = map.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED" ? "distributed Map" : "Map";
+        return chain.map(([name, state]) => [name, { ...state, mode, maxConcurrency: map.MaxConcurrency }, true]);
+    }
+    return top.map(([name, state]) => [name, state, false]);
+}
+
+function perItemDetails(state: any): string[] {
+    const resource = String(state?.Resource ?? "");
+    const task = resource.includes("ecs:runTask") ? "ECS task" : resource ? resource.split(":").pop()! : "state";
+    const spot = (state?.Parameters?.CapacityProviderStrategy ?? []).some((c: any) => c.CapacityProvider === "FARGATE_SPOT");
+    return [`${task} per item (${state.mode}${state.maxConcurrency ? `, ≤${state.maxConcurrency} at once` : ""})`, spot ? "Fargate Spot" : ""].filter((x) => x);
 }
 
 function stageDetails(state: any): string[] {

@@ -20,6 +20,7 @@ const CLASS_DEFS: [string, string][] = [
     ["ecs_cluster", "fill:#fff8e1,stroke:#ffa000,stroke-width:1px,color:#4e342e"],
     ["eks_cluster", "fill:#e3f2fd,stroke:#1e88e5,stroke-width:1px,color:#0d47a1"],
     ["state_machine", "fill:#f3e5f5,stroke:#8e24aa,stroke-width:1px,color:#4a148c"],
+    ["k8s_cluster", "fill:#e8eaf6,stroke:#3949ab,stroke-width:1px,color:#1a237e"],
     [VIOLATION_CLASS.advisory, "fill:#fff3e0,stroke:#ef6c00,stroke-width:3px,stroke-dasharray:6 3,color:#000"],
     [VIOLATION_CLASS.mandatory, "fill:#ffebee,stroke:#c62828,stroke-width:4px,color:#000"],
 ];
@@ -55,6 +56,7 @@ const ARROWS: Record<EdgeKind, string> = {
     "endpoint": "==>",
     "table-replica": "<==>",
     "dns": "-.->",
+    "pulls": "-.->",
 };
 
 const MAX_POLICIES_SHOWN = 3;

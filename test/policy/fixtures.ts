@@ -184,7 +184,7 @@ export const fixtures = {
     flowLog: (): TestResource => ({ type: "aws:ec2/flowLog:FlowLog", name: "net-flow", region: REGION, props: { vpcId: "vpc-1", trafficType: "ALL", logDestination: arn("logs", "log-group:/vpc/flow") } }),
     stateMachine: (): TestResource => ({
         type: "aws:sfn/stateMachine:StateMachine", name: "pipeline", region: REGION,
-        props: { roleArn: `arn:aws:iam::${ACCOUNT}:role/pipeline`, definition: "{}", loggingConfiguration: { level: "ERROR", includeExecutionData: false, logDestination: arn("logs", "log-group:/sfn:*") }, tracingConfiguration: { enabled: true } },
+        props: { roleArn: `arn:aws:iam::${ACCOUNT}:role/pipeline`, definition: JSON.stringify({ StartAt: "a", States: { a: { Type: "Pass", End: true } } }), loggingConfiguration: { level: "ERROR", includeExecutionData: false, logDestination: arn("logs", "log-group:/sfn:*") }, tracingConfiguration: { enabled: true } },
     }),
     repositoryPolicy: (): TestResource => ({
         type: "aws:ecr/repositoryPolicy:RepositoryPolicy", name: "orders-pull", region: REGION,

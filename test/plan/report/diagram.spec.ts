@@ -151,6 +151,16 @@ describe("architecture diagrams, rendered by Mermaid in headless Chromium", func
 
     // After the stacks' suites, which plan them (mocha runs a suite's own tests before its children).
     describe("what the diagrams show", () => {
+        it("ecr-pull-k3s: the refresher in the cluster outside EKS writes the pull Secret to each target namespace and pulls from every registry, each in its region", () => {
+            const v = views.get("ecr-pull-k3s")!;
+            const [cluster] = v.groups(v.arch.groups.find((g) => g.type === "global")!, "k8s-cluster");
+            const [refresher] = v.nodes(cluster, "resource");
+            assert.match(refresher.details.join(" "), /schedule 0 \*\/8 \* \* \*/);
+            assert.deepEqual(v.titles(v.edgesFrom(refresher, "feeds").map((e) => e.to)).sort(), ["batch", "shop"]);
+            const pulls = v.edgesFrom(refresher, "pulls").map((e) => e.to);
+            assert.deepEqual(["us-east-1", "eu-west-1", "us-west-2"].map((r) => v.nodes(v.region(r), "ecr").map((n) => n.id)), pulls.map((id) => [id]));
+        });
+
         it("fargate-microservices: each region's ALB routes to its own storefront and orders, and all three services share Service Connect", () => {
             const v = views.get("fargate-microservices")!;
             for (const region of stackConfig("fargate-microservices").regions as string[]) {
@@ -211,7 +221,7 @@ describe("architecture diagrams, rendered by Mermaid in headless Chromium", func
             assert.deepEqual(replicaRegions.sort(), regions.filter((r) => r !== home).sort());
         });
 
-        it("sqs-batch: the queue feeds the worker, redrives to its DLQ, the pipeline runs its stages in order, and the advisory is marked on the worker", () => {
+        it("sqs-batch: the queue feeds the worker, redrives to its DLQ, the pipeline runs its stages once per item in order, and its advisory is marked on it", () => {
             const v = views.get("sqs-batch")!;
             for (const region of stackConfig("sqs-batch").regions as string[]) {
                 const g = v.region(region);
@@ -225,10 +235,12 @@ describe("architecture diagrams, rendered by Mermaid in headless Chromium", func
                 const stages = v.nodes(pipeline, "stage");
                 assert.deepEqual(stages.map((s) => s.title), ["transcode", "publish"]);
                 assert.deepEqual(v.edgesFrom(stages[0], "next-stage").map((e) => e.to), [stages[1].id]);
-                assert.deepEqual(worker.violations.map((x) => x.policyName), ["c5-service-discovery"]);
+                // A queue worker takes no calls, so no service-discovery advisory (issue 19); X-Ray tracing is the pipeline's advisory.
+                assert.deepEqual(worker.violations, []);
+                assert.deepEqual(pipeline.violations.map((x) => x.policyName), ["sec-step-functions-observability"]);
             }
             const text = mermaidDiagram(v.arch);
-            assert.match(text, new RegExp(`class [^\\n]*service_batch_us_east_1_worker_service[^\\n]* ${VIOLATION_CLASS.advisory}`));
+            assert.match(text, new RegExp(`class [^\\n]*state_machine_batch_us_east_1_pipeline[^\\n]* ${VIOLATION_CLASS.advisory}`));
         });
 
         it("eks-platform and eks-auto-mode: each cluster with its node pools, managed add-ons and charts; Karpenter reads its interruption queue", () => {
@@ -236,7 +248,7 @@ describe("architecture diagrams, rendered by Mermaid in headless Chromium", func
             for (const region of stackConfig("eks-platform").regions as string[]) {
                 const [cluster] = platform.groups(platform.region(region), "eks-cluster");
                 assert.ok(cluster, `no EKS cluster in ${region}`);
-                assert.deepEqual(platform.nodes(cluster, "node-group").map((n) => n.title).sort(), ["node group spot", "node group system"]);
+                assert.deepEqual(platform.nodes(cluster, "node-group").map((n) => n.title).sort(), ["node group system"]);
                 assert.deepEqual(platform.nodes(cluster, "node-pool").map((n) => n.title), ["Karpenter NodePool default"]);
                 const [addons] = platform.nodes(cluster, "add-ons");
                 assert.equal(addons.title, "6 managed add-ons");
