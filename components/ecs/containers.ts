@@ -65,6 +65,20 @@ export interface ContainerSpec {
     readonly dependsOn?: ContainerDependency[];
     /** Seconds between SIGTERM and SIGKILL, 2 to 120. @default 30 */
     readonly stopTimeout?: number;
+    /** NVIDIA GPUs reserved for this container (`resourceRequirements` type GPU); EC2 capacity with amiFamily "AL2023_GPU" only, never Fargate. @default none */
+    readonly gpuCount?: number;
+    /** Volumes of the task mounted into this container. @default [] */
+    readonly mountPoints?: ContainerMountPoint[];
+}
+
+/** A task volume mounted into a container. */
+export interface ContainerMountPoint {
+    /** Name of the task's volume (e.g. an `efsVolumes[].name`). */
+    readonly sourceVolume: string;
+    /** Absolute path inside the container. */
+    readonly containerPath: string;
+    /** @default false */
+    readonly readOnly?: boolean;
 }
 
 export interface ResolvedPort {
@@ -151,6 +165,13 @@ export function resolveContainers(errors: ArgumentErrors, path: string, containe
             errors.require(DEPENDS_CONDITIONS.includes(d.condition), `${p}.dependsOn[${j}].condition`,
                 `${show(d.condition)} is not a condition; allowed: ${DEPENDS_CONDITIONS.join(", ")}`);
         });
+        if (c.gpuCount !== undefined) {
+            errors.require(inRange(c.gpuCount, 1, 16), `${p}.gpuCount`, `${show(c.gpuCount)} is not a whole number of GPUs from 1 to 16`);
+        }
+        (c.mountPoints ?? []).forEach((m, j) => {
+            errors.require(typeof m.containerPath === "string" && m.containerPath.startsWith("/"), `${p}.mountPoints[${j}].containerPath`,
+                `${show(m.containerPath)} is not an absolute path`);
+        });
         if (c.stopTimeout !== undefined) {
             errors.require(inRange(c.stopTimeout, 2, 120), `${p}.stopTimeout`, `${show(c.stopTimeout)} is not a whole number of seconds from 2 to 120`);
         }
@@ -195,6 +216,8 @@ export function containerDefinition(c: ResolvedContainer, logs: LogSettings): Re
         portMappings: c.portMappings.map((p) => ({ containerPort: p.containerPort, protocol: "tcp", name: p.name, appProtocol: p.appProtocol })),
         healthCheck: c.healthCheck,
         dependsOn: c.dependsOn,
+        resourceRequirements: c.gpuCount ? [{ type: "GPU", value: String(c.gpuCount) }] : undefined,
+        mountPoints: c.mountPoints?.map((m) => ({ sourceVolume: m.sourceVolume, containerPath: m.containerPath, readOnly: m.readOnly ?? false })),
         logConfiguration: {
             logDriver: "awslogs",
             options: {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CapacityProviderStrategyItem, ContainerSpec, DeploymentArgs, ServiceScalingArgs } from "../ecs";
+import { CapacityProviderStrategyItem, ContainerMountPoint, ContainerSpec, DeploymentArgs, EfsVolumeArgs, ServiceScalingArgs } from "../ecs";
 import { ResolvedDeployment, resolveDeployment } from "../ecs/deployment";
 import { ResolvedScaling, resolveScaling } from "../ecs/scaling";
 import { resolveServiceArgs } from "../ecs/service";
@@ -61,6 +61,13 @@ export interface MicroserviceSpec extends ImageSource {
     readonly taskRolePolicy?: pulumi.Input<string>;
     /** Customer managed keys of the referenced secrets. @default [] */
     readonly secretsKmsKeyArns?: pulumi.Input<string>[];
+    /**
+     * EFS volumes of the service (a new file system in every private subnet's zone, or `fileSystemId`), each with
+     * its own access point; mount them with `mountPoints`. @default []
+     */
+    readonly efsVolumes?: EfsVolumeArgs[];
+    /** Volumes mounted into the application container, e.g. [{ sourceVolume: "data", containerPath: "/data" }]. @default [] */
+    readonly mountPoints?: ContainerMountPoint[];
 }
 
 /** The settings that are the same in every region (the regional ones are in MicroservicesSettings). */
@@ -82,6 +89,11 @@ export interface SharedMicroservicesSettings {
     readonly containerInsights?: string;
     /** Log retention of every service's log group. @default 30 */
     readonly logRetentionInDays?: number;
+    /**
+     * Number of private subnets (zones): created EFS file systems put a mount target in each. Needed with `efsVolumes`
+     * that create a file system when `privateSubnetIds` is an output (e.g. a RegionalNetwork's). @default the length of privateSubnetIds
+     */
+    readonly azCount?: number;
 }
 
 /** Everything but the network, so a stack can validate before it builds the networks. */
@@ -135,6 +147,7 @@ export function mainContainer(s: MicroserviceSpec, image: pulumi.Input<string>, 
         image,
         environment: s.environment,
         secrets: s.secrets,
+        mountPoints: s.mountPoints,
         portMappings: [{ containerPort: port, name: s.name, appProtocol: s.appProtocol ?? "http" }],
         healthCheck: { command: s.containerHealthCheckCommand ?? ["CMD-SHELL", `curl -fsS http://localhost:${port}${healthCheckPath} || exit 1`] },
     };
@@ -143,7 +156,8 @@ export function mainContainer(s: MicroserviceSpec, image: pulumi.Input<string>, 
 /** The standard gRPC health checking service (grpc/grpc doc/health-checking.md), answered with status 0 when serving. */
 const GRPC_HEALTH_PATH = "/grpc.health.v1.Health/Check";
 
-function resolveService(errors: ArgumentErrors, s: MicroserviceSpec, i: number, logRetentionInDays: number, https: boolean): ResolvedService {
+function resolveService(errors: ArgumentErrors, s: MicroserviceSpec, i: number, logRetentionInDays: number, https: boolean,
+    azCount: number | undefined): ResolvedService {
     const p = `services[${i}].`;
     errors.require(typeof s.name === "string" && SERVICE_NAME.test(s.name), `${p}name`,
         `${show(s.name)} is not a service name; use a lowercase letter then up to 23 lowercase letters, digits or -`);
@@ -171,7 +185,8 @@ function resolveService(errors: ArgumentErrors, s: MicroserviceSpec, i: number, 
     const task = resolveTaskDefinitionArgs({
         cpu: s.cpu, memory: s.memory, cpuArchitecture: s.cpuArchitecture, logRetentionInDays,
         containers: [mainContainer(s, "image", port, healthCheckPath), ...(s.sidecars ?? [])],
-    }, errors, p, (c) => c === 0 ? `services[${i}]` : `${p}sidecars[${c - 1}]`);
+        efsVolumes: s.efsVolumes, efsNetwork: { vpcId: "", privateSubnetIds: pulumi.output([]), subnetCount: azCount },
+    }, errors, p, (c) => c === 0 ? `services[${i}]` : `${p}sidecars[${c - 1}]`, s.name, "azCount");
     // The service-level rules (strategy, counts) are the shared block's; alarms and targets are filled in later.
     resolveServiceArgs({
         clusterArn: "", clusterName: "", taskDefinitionArn: "", vpcId: "", privateSubnetIds: [],
@@ -233,7 +248,9 @@ export function resolveMicroservicesSettings(settings: MicroservicesSettings): R
         `${show(logRetentionInDays)} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
     const specs = settings.services ?? [];
     errors.require(specs.length > 0, "services", "is empty; give at least one service");
-    const services = specs.map((s, i) => resolveService(errors, s, i, logRetentionInDays, settings.certificateArn !== undefined));
+    const services = specs.map((s, i) => resolveService(errors, s, i, logRetentionInDays, settings.certificateArn !== undefined,
+        settings.azCount ?? (Array.isArray((settings as Partial<FargateMicroservicesArgs>).privateSubnetIds)
+            ? ((settings as Partial<FargateMicroservicesArgs>).privateSubnetIds as unknown[]).length : undefined)));
     for (const dup of duplicates(specs.map((s) => s.name))) {
         errors.require(false, "services", `service name ${show(dup)} appears more than once; names must be unique`);
     }

@@ -66,6 +66,8 @@ export class FargateMicroservices extends pulumi.ComponentResource {
                 taskRolePolicy: spec.taskRolePolicy,
                 secretsKmsKeyArns: spec.secretsKmsKeyArns,
                 enableExecuteCommand: spec.enableExecuteCommand,
+                efsVolumes: spec.efsVolumes,
+                efsNetwork: { vpcId: args.vpcId, privateSubnetIds: args.privateSubnetIds, subnetCount: args.azCount },
             }, { parent });
 
             const route = svc.internal ? undefined : createRoute(svcName, args.vpcId, lb, svc, this);
@@ -80,7 +82,7 @@ export class FargateMicroservices extends pulumi.ComponentResource {
                 vpcId: args.vpcId,
                 privateSubnetIds: args.privateSubnetIds,
                 ingress,
-                securityGroupIds: [mesh.id],
+                securityGroupIds: [mesh.id, ...task.securityGroupIds],
                 desiredCapacity: spec.desiredCapacity,
                 capacityProviderStrategy: spec.capacityProviderStrategy,
                 loadBalancer: route ? {
