@@ -9,6 +9,8 @@ export interface ContainerPortSpec {
     readonly name?: string;
     /** "http", "http2" or "grpc": gives Service Connect protocol-aware metrics. @default "http" */
     readonly appProtocol?: string;
+    /** "tcp" or "udp" (a UDP port takes no appProtocol). @default "tcp" */
+    readonly protocol?: string;
 }
 
 /** Docker HEALTHCHECK run by the ECS agent (ECS API HealthCheck). */
@@ -84,7 +86,8 @@ export interface ContainerMountPoint {
 export interface ResolvedPort {
     containerPort: number;
     name: string;
-    appProtocol: string;
+    appProtocol?: string;
+    protocol: string;
 }
 
 export interface ResolvedContainer extends Omit<ContainerSpec, "portMappings" | "healthCheck"> {
@@ -144,11 +147,18 @@ export function resolveContainers(errors: ArgumentErrors, path: string, containe
         errors.require(typeof c.name === "string" && CONTAINER_NAME.test(c.name), `${p}.name`,
             `${show(c.name)} is not a container name; use 1 to 255 letters, digits, _ or -`);
         const ports = (c.portMappings ?? []).map((m, j) => {
-            const port = { containerPort: m.containerPort, name: m.name ?? `${String(c.name).toLowerCase()}-${m.containerPort}`, appProtocol: m.appProtocol ?? "http" };
+            const protocol = m.protocol ?? "tcp";
+            const port = {
+                containerPort: m.containerPort, name: m.name ?? `${String(c.name).toLowerCase()}-${m.containerPort}`, protocol,
+                appProtocol: protocol === "udp" ? undefined : m.appProtocol ?? "http",
+            };
+            errors.require(protocol === "tcp" || protocol === "udp", `${p}.portMappings[${j}].protocol`, `${show(protocol)} is not a port protocol; allowed: tcp, udp`);
+            errors.require(protocol !== "udp" || m.appProtocol === undefined, `${p}.portMappings[${j}].appProtocol`,
+                `${show(m.appProtocol)} is set on a UDP port; app protocols describe TCP traffic, remove it`);
             errors.require(inRange(port.containerPort, 1, 65535), `${p}.portMappings[${j}].containerPort`, `${show(port.containerPort)} is not a port from 1 to 65535`);
             errors.require(PORT_NAME.test(port.name), `${p}.portMappings[${j}].name`,
                 `${show(port.name)} is not a port name; use up to 64 lowercase letters, digits, _ or -, not starting with -`);
-            errors.require(APP_PROTOCOLS.includes(port.appProtocol), `${p}.portMappings[${j}].appProtocol`,
+            errors.require(port.appProtocol === undefined || APP_PROTOCOLS.includes(port.appProtocol), `${p}.portMappings[${j}].appProtocol`,
                 `${show(port.appProtocol)} is not an app protocol; allowed: ${APP_PROTOCOLS.join(", ")}`);
             return port;
         });
@@ -213,7 +223,7 @@ export function containerDefinition(c: ResolvedContainer, logs: LogSettings): Re
         stopTimeout: c.stopTimeout,
         environment: Object.entries(c.environment ?? {}).map(([name, value]) => ({ name, value })),
         secrets: Object.entries(c.secrets ?? {}).map(([name, valueFrom]) => ({ name, valueFrom })),
-        portMappings: c.portMappings.map((p) => ({ containerPort: p.containerPort, protocol: "tcp", name: p.name, appProtocol: p.appProtocol })),
+        portMappings: c.portMappings.map((p) => ({ containerPort: p.containerPort, protocol: p.protocol, name: p.name, appProtocol: p.appProtocol })),
         healthCheck: c.healthCheck,
         dependsOn: c.dependsOn,
         resourceRequirements: c.gpuCount ? [{ type: "GPU", value: String(c.gpuCount) }] : undefined,
