@@ -194,3 +194,38 @@ describe("ECS features: bad input is refused before anything is created", () => 
             "scaling.scheduledActions[0].timezone", '"Mars/Olympus"', "IANA");
     });
 });
+
+describe("QueueBatch worker: EFS volume and scheduled scaling through the sqs-batch stack", () => {
+    it("mounts the worker's volume in every private subnet and adds its schedule beside queue-depth scaling", async () => {
+        const { loadStackConfig } = await import("../plan/engine/stack-config");
+        const { runStack, STACKS_DIR } = await import("./harness");
+        const section = JSON.parse(loadStackConfig(STACKS_DIR, "sqs-batch", "aws-containers")["aws-containers:batch"]);
+        const run = await runStack("sqs-batch", { batch: {
+            ...section, azCount: 3,
+            worker: {
+                ...section.worker, efsVolumes: [{ name: "scratch" }], mountPoints: [{ sourceVolume: "scratch", containerPath: "/scratch" }],
+                scheduledActions: [{ name: "month-end", schedule: "cron(0 0 L * ? *)", minCapacity: 2 }],
+            },
+        } });
+        assert.equal(run.error, undefined, String(run.error));
+        const regions = [...new Set(run.ofType("aws:efs/fileSystem:FileSystem").map((f) => f.region))];
+        assert.ok(regions.length >= 1);
+        for (const region of regions) {
+            assert.equal(run.ofType("aws:efs/mountTarget:MountTarget").filter((t) => t.region === region).length, 3, region);
+            const schedule = run.ofType("aws:appautoscaling/scheduledAction:ScheduledAction").filter((s) => s.region === region);
+            assert.deepEqual(schedule.map((s) => [s.inputs.schedule, s.inputs.timezone, s.inputs.scalableTargetAction]), [["cron(0 0 L * ? *)", "UTC", { minCapacity: 2 }]]);
+            const service = run.ofType("aws:ecs/service:Service").find((s) => s.region === region && s.name.endsWith("-worker-service"))!;
+            const clients = run.ofType("aws:ec2/securityGroup:SecurityGroup").find((g) => g.region === region && g.name.endsWith("-scratch-efs-clients"))!;
+            assert.ok(service.inputs.networkConfiguration.securityGroups.includes(clients.id));
+        }
+    });
+
+    it("refuses a worker mount of an unknown volume and a created volume without azCount, naming the stack's paths", async () => {
+        const { loadStackConfig } = await import("../plan/engine/stack-config");
+        const { runStack, STACKS_DIR } = await import("./harness");
+        const section = JSON.parse(loadStackConfig(STACKS_DIR, "sqs-batch", "aws-containers")["aws-containers:batch"]);
+        assertInputError(await runStack("sqs-batch", { batch: { ...section, worker: { ...section.worker, mountPoints: [{ sourceVolume: "x", containerPath: "/x" }] } } }),
+            "worker.mountPoints[0].sourceVolume", '"x"', "add efsVolumes");
+        assertInputError(await runStack("sqs-batch", { batch: { ...section, worker: { ...section.worker, efsVolumes: [{ name: "scratch" }] } } }), "azCount", "is missing");
+    });
+});

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkCpuArchitecture, CpuArchitecture } from "../architecture";
-import { checkFargateSize } from "../ecs";
+import { checkFargateSize, ContainerMountPoint, EfsNetworkArgs, EfsVolumeArgs, resolveEfsVolumes, resolveScaling, ScheduledScalingAction, StepScalingPolicy } from "../ecs";
 import { checkImageSource, ImageSource } from "../image";
 import { LOG_RETENTION_DAYS } from "../logs";
 import { ArgumentErrors, duplicates, rejectRenamed, show } from "../validation";
@@ -54,6 +54,14 @@ export interface QueueWorkerArgs extends ImageSource {
     readonly targetBacklogPerTask?: number;
     /** Managed policies for the worker's task role, beyond consuming its own queue. @default [] */
     readonly taskRoleManagedPolicyArns?: pulumi.Input<string>[];
+    /** EFS volumes of the worker (a new file system in every private subnet, or `fileSystemId`), each through its own access point. @default [] */
+    readonly efsVolumes?: EfsVolumeArgs[];
+    /** Volumes mounted into the worker container. @default [] */
+    readonly mountPoints?: ContainerMountPoint[];
+    /** Scheduled changes of minCapacity and maxCapacity, beside queue-depth scaling. @default [] */
+    readonly scheduledActions?: ScheduledScalingAction[];
+    /** Step policies on alarms of the caller's metrics, beside queue-depth scaling. @default [] */
+    readonly stepPolicies?: StepScalingPolicy[];
 }
 
 /** One stage of the pipeline: a Map state that runs one ECS task per item. Its image is `repository` + `tag` or `image`. */
@@ -117,6 +125,11 @@ export interface QueueBatchArgs {
     readonly logRetentionInDays?: number;
     /** KMS key for the log groups. @default a new customer managed key with rotation */
     readonly logsKmsKeyArn?: pulumi.Input<string>;
+    /**
+     * Number of private subnets (zones): a created EFS file system of `worker.efsVolumes` puts a mount target in each. Needed
+     * when `privateSubnetIds` is an output (e.g. a RegionalNetwork's). @default the length of privateSubnetIds
+     */
+    readonly azCount?: number;
 }
 
 export interface ResolvedWorker {
@@ -131,6 +144,10 @@ export interface ResolvedWorker {
     onDemandBase: number;
     targetBacklogPerTask: number;
     taskRoleManagedPolicyArns: pulumi.Input<string>[];
+    efsVolumes: EfsVolumeArgs[];
+    mountPoints: ContainerMountPoint[];
+    scheduledActions: ScheduledScalingAction[];
+    stepPolicies: StepScalingPolicy[];
 }
 
 export interface ResolvedStage {
@@ -163,6 +180,7 @@ export interface ResolvedQueueBatchArgs {
     pipelineLogLevel: string;
     logRetentionInDays: number;
     logsKmsKeyArn?: pulumi.Input<string>;
+    azCount?: number;
 }
 
 const isInt = (v: number, min: number, max = Number.MAX_SAFE_INTEGER) => Number.isInteger(v) && v >= min && v <= max;
@@ -199,7 +217,7 @@ export function resolveQueueBatchArgs(args: QueueBatchArgs): ResolvedQueueBatchA
     errors.require(LOG_RETENTION_DAYS.includes(logRetention), "logRetentionInDays",
         `${show(logRetention)} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
 
-    const worker = resolveWorker(args.worker, processing, errors);
+    const worker = resolveWorker(args.worker, processing, errors, { vpcId: args.vpcId, privateSubnetIds: args.privateSubnetIds, subnetCount: args.azCount });
     const stages = resolveStages(args.stages, errors);
     errors.throwIfAny();
     return {
@@ -218,10 +236,11 @@ export function resolveQueueBatchArgs(args: QueueBatchArgs): ResolvedQueueBatchA
         pipelineLogLevel: logLevel,
         logRetentionInDays: logRetention,
         logsKmsKeyArn: args.logsKmsKeyArn,
+        azCount: args.azCount,
     };
 }
 
-function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, errors: ArgumentErrors): ResolvedWorker | undefined {
+function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, errors: ArgumentErrors, network: EfsNetworkArgs): ResolvedWorker | undefined {
     if (!w) {
         errors.require(false, "worker", "is missing; give at least the worker's image (repository and tag, or image)");
         return undefined;
@@ -248,6 +267,12 @@ function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, error
     errors.require(isInt(latency, 1), "worker.acceptableLatencySeconds", `${show(latency)} is not a whole number of seconds, 1 or more`);
     errors.require(Number.isFinite(target) && target > 0, "worker.targetBacklogPerTask", `${show(target)} is not a backlog above 0 messages per task`);
     checkFargateSize(errors, "worker.", cpu, memory);
+    resolveEfsVolumes(errors, "worker.efsVolumes", "worker", w.efsVolumes ?? [], network, "azCount");
+    const volumes = (w.efsVolumes ?? []).map((v) => v.name);
+    (w.mountPoints ?? []).forEach((m, j) => errors.require(volumes.includes(m.sourceVolume), `worker.mountPoints[${j}].sourceVolume`,
+        `${show(m.sourceVolume)} is not a volume of the worker; allowed: ${volumes.join(", ") || "(none: add efsVolumes)"}`));
+    // Only the extra policies are checked here: the bounds are the worker's own, checked above.
+    resolveScaling(errors, "worker.", { minCapacity: 0, maxCapacity: 1, scheduledActions: w.scheduledActions, stepPolicies: w.stepPolicies });
     return {
         image: { repository: w.repository, tag: w.tag, image: w.image },
         cpuArchitecture,
@@ -260,6 +285,10 @@ function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, error
         onDemandBase,
         targetBacklogPerTask: target,
         taskRoleManagedPolicyArns: w.taskRoleManagedPolicyArns ?? [],
+        efsVolumes: w.efsVolumes ?? [],
+        mountPoints: w.mountPoints ?? [],
+        scheduledActions: w.scheduledActions ?? [],
+        stepPolicies: w.stepPolicies ?? [],
     };
 }
 

@@ -63,7 +63,10 @@ export class QueueBatch extends pulumi.ComponentResource {
                 command: w.command,
                 environment: { ...w.environment, QUEUE_URL: work.queue.url },
                 stopTimeout: STOP_TIMEOUT,
+                mountPoints: w.mountPoints,
             }],
+            efsVolumes: w.efsVolumes,
+            efsNetwork: { vpcId: a.vpcId, privateSubnetIds: a.privateSubnetIds, subnetCount: a.azCount },
             logRetentionInDays: a.logRetentionInDays,
             logsKmsKeyArn,
             taskRolePolicy: policyJson(workerPolicy(work.queue.arn, a.queueKmsKeyArn)),
@@ -79,7 +82,11 @@ export class QueueBatch extends pulumi.ComponentResource {
             desiredCapacity: w.minCapacity,
             capacityProviderStrategy: spotStrategy(w.onDemandBase),
             // Only the scalable target: the queue-depth policies below replace the CPU default.
-            scaling: { minCapacity: w.minCapacity, maxCapacity: w.maxCapacity, cpuTargetPercent: 0 },
+            securityGroupIds: workerTask.securityGroupIds,
+            scaling: {
+                minCapacity: w.minCapacity, maxCapacity: w.maxCapacity, cpuTargetPercent: 0,
+                scheduledActions: w.scheduledActions, stepPolicies: w.stepPolicies,
+            },
         }, { parent });
 
         createQueueDepthScaling(`${name}-worker`, {

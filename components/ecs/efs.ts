@@ -104,7 +104,8 @@ export function resolveEfsVolumes(errors: ArgumentErrors, path: string, task: st
 }
 
 function subnetCount(network: EfsNetworkArgs): number | undefined {
-    return Array.isArray(network.privateSubnetIds) ? network.privateSubnetIds.length : network.subnetCount;
+    // A stack validating before its network exists passes an empty list: the count then comes from subnetCount.
+    return Array.isArray(network.privateSubnetIds) && network.privateSubnetIds.length > 0 ? network.privateSubnetIds.length : network.subnetCount;
 }
 
 /** What a task definition needs of one volume once its file system and access point exist. */
