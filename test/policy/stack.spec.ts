@@ -146,11 +146,15 @@ describe("policy: stack rules", () => {
             ...replace(replace(without(ecsStack(), "shop-us-east-1-capacity"), taskDefinition([noHealth])),
                 variant(fixtures.targetGroup(), "props.healthCheck", undefined)),
             fixtures.ecsCluster("eu-central-1"), fixtures.repository(), fixtures.eksCluster(),
+            // A Fargate profile in a subnet tagged for internet-facing load balancers.
+            variant(fixtures.subnet("us-east-1a", "subnet-pub"), "props.tags", { "kubernetes.io/role/elb": "1" }),
+            { type: "aws:eks/fargateProfile:FargateProfile", name: "apps", props: { clusterName: "platform", subnetIds: ["subnet-pub"], selectors: [{ namespace: "apps" }] } },
         ];
         const tagged = STACK_POLICIES.map((p) => ({ p, type: taggedType(p.validateStack) })).filter((t) => t.type !== undefined);
         assert.deepEqual(tagged.map((t) => t.p.name).sort(), [
             "c10-container-health-check", "c10-target-group-health", "c11-eks-observability", "c12-eks-autoscaling",
             "c13-managed-addons", "c2-ecs-capacity-providers", "c3-ecr-lifecycle-policy", "c3-ecr-replication", "c7-pod-identity-agent",
+            "sec-fargate-profile-private-subnets",
         ]);
         for (const { p, type } of tagged) {
             const found = await validateStack(p, faulty, {}, false);
