@@ -206,6 +206,10 @@ describe("QueueBatch worker: EFS volume and scheduled scaling through the sqs-ba
                 ...section.worker, efsVolumes: [{ name: "scratch" }], mountPoints: [{ sourceVolume: "scratch", containerPath: "/scratch" }],
                 scheduledActions: [{ name: "month-end", schedule: "cron(0 0 L * ? *)", minCapacity: 2 }],
             },
+            stages: section.stages.map((s: object, i: number) => i === 0
+                ? { ...s, efsVolumes: [{ name: "shared", fileSystemId: "fs-0123456789abcdef0", clientSecurityGroupId: "sg-shared-clients" }],
+                    mountPoints: [{ sourceVolume: "shared", containerPath: "/shared" }] }
+                : s),
         } });
         assert.equal(run.error, undefined, String(run.error));
         const regions = [...new Set(run.ofType("aws:efs/fileSystem:FileSystem").map((f) => f.region))];
@@ -217,6 +221,12 @@ describe("QueueBatch worker: EFS volume and scheduled scaling through the sqs-ba
             const service = run.ofType("aws:ecs/service:Service").find((s) => s.region === region && s.name.endsWith("-worker-service"))!;
             const clients = run.ofType("aws:ec2/securityGroup:SecurityGroup").find((g) => g.region === region && g.name.endsWith("-scratch-efs-clients"))!;
             assert.ok(service.inputs.networkConfiguration.securityGroups.includes(clients.id));
+            // Only the first stage's tasks join the existing file system's client group.
+            const machine = run.ofType("aws:sfn/stateMachine:StateMachine").find((m) => m.region === region)!;
+            const groups = Object.values<any>(JSON.parse(machine.inputs.definition).States).filter((s) => s.Type === "Map")
+                .map((m) => Object.values<any>(m.ItemProcessor.States).find((s) => s.Type === "Task").Parameters.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups);
+            assert.ok(groups.length >= 2, "the stack has at least two stages");
+            assert.deepEqual(groups.map((g: string[]) => g.includes("sg-shared-clients")), groups.map((_: unknown, i: number) => i === 0));
         }
     });
 

@@ -86,6 +86,10 @@ export interface PipelineStageArgs extends ImageSource {
     readonly taskRolePolicy?: pulumi.Input<string>;
     /** Managed policies for the stage's task role. @default [] */
     readonly taskRoleManagedPolicyArns?: pulumi.Input<string>[];
+    /** EFS volumes of the stage's tasks (a new file system in every private subnet, or `fileSystemId`), each through its own access point. @default [] */
+    readonly efsVolumes?: EfsVolumeArgs[];
+    /** Volumes mounted into the stage's container. @default [] */
+    readonly mountPoints?: ContainerMountPoint[];
 }
 
 export interface QueueBatchArgs {
@@ -162,6 +166,8 @@ export interface ResolvedStage {
     timeoutSeconds: number;
     taskRolePolicy?: pulumi.Input<string>;
     taskRoleManagedPolicyArns: pulumi.Input<string>[];
+    efsVolumes: EfsVolumeArgs[];
+    mountPoints: ContainerMountPoint[];
 }
 
 export interface ResolvedQueueBatchArgs {
@@ -218,7 +224,7 @@ export function resolveQueueBatchArgs(args: QueueBatchArgs): ResolvedQueueBatchA
         `${show(logRetention)} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
 
     const worker = resolveWorker(args.worker, processing, errors, { vpcId: args.vpcId, privateSubnetIds: args.privateSubnetIds, subnetCount: args.azCount });
-    const stages = resolveStages(args.stages, errors);
+    const stages = resolveStages(args.stages, errors, { vpcId: args.vpcId, privateSubnetIds: args.privateSubnetIds, subnetCount: args.azCount });
     errors.throwIfAny();
     return {
         vpcId: args.vpcId,
@@ -238,6 +244,16 @@ export function resolveQueueBatchArgs(args: QueueBatchArgs): ResolvedQueueBatchA
         logsKmsKeyArn: args.logsKmsKeyArn,
         azCount: args.azCount,
     };
+}
+
+/** EFS volumes and the mount points that name them, of the worker or a stage (`p` is "worker." or "stages[i]."). */
+function checkVolumes(errors: ArgumentErrors, p: string, task: string, t: { efsVolumes?: EfsVolumeArgs[]; mountPoints?: ContainerMountPoint[] },
+    network: EfsNetworkArgs): void {
+    // The task's name only fills the default root directory here; the task definition resolves it with its own name.
+    resolveEfsVolumes(errors, `${p}efsVolumes`, task.replace(/[^A-Za-z0-9_.-]/g, "-"), t.efsVolumes ?? [], network, "azCount");
+    const volumes = (t.efsVolumes ?? []).map((v) => v.name);
+    (t.mountPoints ?? []).forEach((m, j) => errors.require(volumes.includes(m.sourceVolume), `${p}mountPoints[${j}].sourceVolume`,
+        `${show(m.sourceVolume)} is not a volume of ${task}; allowed: ${volumes.join(", ") || "(none: add efsVolumes)"}`));
 }
 
 function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, errors: ArgumentErrors, network: EfsNetworkArgs): ResolvedWorker | undefined {
@@ -267,10 +283,7 @@ function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, error
     errors.require(isInt(latency, 1), "worker.acceptableLatencySeconds", `${show(latency)} is not a whole number of seconds, 1 or more`);
     errors.require(Number.isFinite(target) && target > 0, "worker.targetBacklogPerTask", `${show(target)} is not a backlog above 0 messages per task`);
     checkFargateSize(errors, "worker.", cpu, memory);
-    resolveEfsVolumes(errors, "worker.efsVolumes", "worker", w.efsVolumes ?? [], network, "azCount");
-    const volumes = (w.efsVolumes ?? []).map((v) => v.name);
-    (w.mountPoints ?? []).forEach((m, j) => errors.require(volumes.includes(m.sourceVolume), `worker.mountPoints[${j}].sourceVolume`,
-        `${show(m.sourceVolume)} is not a volume of the worker; allowed: ${volumes.join(", ") || "(none: add efsVolumes)"}`));
+    checkVolumes(errors, "worker.", "worker", w, network);
     // Only the extra policies are checked here: the bounds are the worker's own, checked above.
     resolveScaling(errors, "worker.", { minCapacity: 0, maxCapacity: 1, scheduledActions: w.scheduledActions, stepPolicies: w.stepPolicies });
     return {
@@ -292,7 +305,7 @@ function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, error
     };
 }
 
-function resolveStages(stages: PipelineStageArgs[] | undefined, errors: ArgumentErrors): ResolvedStage[] {
+function resolveStages(stages: PipelineStageArgs[] | undefined, errors: ArgumentErrors, network: EfsNetworkArgs): ResolvedStage[] {
     const list = stages ?? [];
     errors.require(list.length > 0, "stages", `${show(list)} is empty; give at least one pipeline stage`);
     for (const dup of duplicates(list.map((s) => s.name))) {
@@ -313,7 +326,10 @@ function resolveStages(stages: PipelineStageArgs[] | undefined, errors: Argument
             timeoutSeconds: s.timeoutSeconds ?? 3600,
             taskRolePolicy: s.taskRolePolicy,
             taskRoleManagedPolicyArns: s.taskRoleManagedPolicyArns ?? [],
+            efsVolumes: s.efsVolumes ?? [],
+            mountPoints: s.mountPoints ?? [],
         };
+        checkVolumes(errors, p, `stage ${s.name}`, s, network);
         errors.require(typeof s.name === "string" && STAGE_NAME_RE.test(s.name), `${p}name`,
             `${show(s.name)} is not a stage name: lowercase letters and digits, starting with a letter, up to 30 characters`);
         errors.require(isInt(stage.maxConcurrency, 1, INLINE_MAP_MAX_CONCURRENCY), `${p}maxConcurrency`,

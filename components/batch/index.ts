@@ -113,7 +113,9 @@ export class QueueBatch extends pulumi.ComponentResource {
                 cpu: stage.cpu,
                 memory: stage.memory,
                 cpuArchitecture: stage.cpuArchitecture,
-                containers: [{ name: stage.name, image: imageUri(ctx, stage.image), command: stage.command, stopTimeout: STOP_TIMEOUT }],
+                containers: [{ name: stage.name, image: imageUri(ctx, stage.image), command: stage.command, stopTimeout: STOP_TIMEOUT, mountPoints: stage.mountPoints }],
+                efsVolumes: stage.efsVolumes,
+                efsNetwork: { vpcId: a.vpcId, privateSubnetIds: a.privateSubnetIds, subnetCount: a.azCount },
                 logRetentionInDays: a.logRetentionInDays,
                 logsKmsKeyArn,
                 taskRolePolicy: stage.taskRolePolicy,
@@ -125,6 +127,7 @@ export class QueueBatch extends pulumi.ComponentResource {
                 containerName: task.containerName,
                 taskRoleArn: task.taskRoleArn,
                 executionRoleArn: task.executionRoleArn,
+                securityGroupIds: task.securityGroupIds,
             };
         });
 

@@ -13,6 +13,8 @@ export interface StageTaskRef {
     containerName: string;
     taskRoleArn: pulumi.Input<string>;
     executionRoleArn: pulumi.Input<string>;
+    /** Groups only this stage's tasks join (its EFS volumes' client groups). @default [] */
+    securityGroupIds?: pulumi.Input<string>[];
 }
 
 export interface PipelineSettings {
@@ -116,11 +118,15 @@ export function createPipeline(name: string, s: PipelineSettings, parent: pulumi
         s.privateSubnetIds,
         pulumi.all(s.securityGroupIds),
         pulumi.all(s.stages.map((t) => t.taskDefinitionArn)),
-    ]).apply(([clusterArn, privateSubnetIds, securityGroupIds, taskDefinitionArns]) => JSON.stringify(pipelineDefinition({
+        pulumi.all(s.stages.map((t) => pulumi.all(t.securityGroupIds ?? []))),
+    ]).apply(([clusterArn, privateSubnetIds, securityGroupIds, taskDefinitionArns, stageGroups]) => JSON.stringify(pipelineDefinition({
         clusterArn,
         privateSubnetIds,
         securityGroupIds,
-        stages: s.stages.map((t, i) => ({ stage: t.stage, taskDefinitionArn: taskDefinitionArns[i], containerName: t.containerName })),
+        stages: s.stages.map((t, i) => ({
+            stage: t.stage, taskDefinitionArn: taskDefinitionArns[i], containerName: t.containerName,
+            securityGroupIds: stageGroups[i].length > 0 ? stageGroups[i] : undefined,
+        })),
     })));
 
     const stateMachine = new aws.sfn.StateMachine(`${name}-pipeline`, {
