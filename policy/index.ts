@@ -12,10 +12,11 @@ import { networkPolicies } from "./network";
 import { peerPolicies } from "./peer";
 import { securityPolicies } from "./security";
 import { stackPolicies } from "./stack";
+import { storageAndNlbPolicies } from "./storage-and-nlb";
 
 const policies = [
     ...ecrPolicies, ...ecrPullPolicies, ...ecsPolicies, ...eksPolicies, ...eksStackPolicies, ...kubernetesPolicies,
-    ...networkPolicies, ...peerPolicies, ...securityPolicies, ...stackPolicies, ...deployReadinessPolicies, ...costPolicies,
+    ...networkPolicies, ...peerPolicies, ...securityPolicies, ...stackPolicies, ...deployReadinessPolicies, ...costPolicies, ...storageAndNlbPolicies,
 ];
 
 // Before the server starts: empty assets deserialise, and config is checked at Configure (lib/server.ts).

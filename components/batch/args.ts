@@ -1,7 +1,7 @@
 import { checkArgumentKeys } from "../schema";
 import * as pulumi from "@pulumi/pulumi";
 import { checkCpuArchitecture, CpuArchitecture } from "../architecture";
-import { checkFargateSize } from "../ecs";
+import { checkFargateSize, ContainerMountPoint, EfsNetworkArgs, EfsVolumeArgs, resolveEfsVolumes, resolveScaling, ScheduledScalingAction, StepScalingPolicy } from "../ecs";
 import { checkImageSource, ImageSource } from "../image";
 import { LOG_RETENTION_DAYS } from "../logs";
 import { ArgumentErrors, duplicates, rejectRenamed, show } from "../validation";
@@ -55,6 +55,14 @@ export interface QueueWorkerArgs extends ImageSource {
     readonly targetBacklogPerTask?: number;
     /** Managed policies for the worker's task role, beyond consuming its own queue. @default [] */
     readonly taskRoleManagedPolicyArns?: pulumi.Input<string>[];
+    /** EFS volumes of the worker (a new file system in every private subnet, or `fileSystemId`), each through its own access point. @default [] */
+    readonly efsVolumes?: EfsVolumeArgs[];
+    /** Volumes mounted into the worker container. @default [] */
+    readonly mountPoints?: ContainerMountPoint[];
+    /** Scheduled changes of minCapacity and maxCapacity, beside queue-depth scaling. @default [] */
+    readonly scheduledActions?: ScheduledScalingAction[];
+    /** Step policies on alarms of the caller's metrics, beside queue-depth scaling. @default [] */
+    readonly stepPolicies?: StepScalingPolicy[];
 }
 
 /** One stage of the pipeline: a Map state that runs one ECS task per item. Its image is `repository` + `tag` or `image`. */
@@ -82,6 +90,10 @@ export interface PipelineStageArgs extends ImageSource {
     readonly taskRolePolicy?: pulumi.Input<string>;
     /** Managed policies for the stage's task role. @default [] */
     readonly taskRoleManagedPolicyArns?: pulumi.Input<string>[];
+    /** EFS volumes of the stage's tasks (a new file system in every private subnet, or `fileSystemId`), each through its own access point. @default [] */
+    readonly efsVolumes?: EfsVolumeArgs[];
+    /** Volumes mounted into the stage's container. @default [] */
+    readonly mountPoints?: ContainerMountPoint[];
 }
 
 export interface QueueBatchArgs {
@@ -135,6 +147,11 @@ export interface QueueBatchArgs {
     readonly logRetentionInDays?: number;
     /** KMS key for the log groups. @default a new customer managed key with rotation */
     readonly logsKmsKeyArn?: pulumi.Input<string>;
+    /**
+     * Number of private subnets (zones): a created EFS file system of `worker.efsVolumes` puts a mount target in each. Needed
+     * when `privateSubnetIds` is an output (e.g. a RegionalNetwork's). @default the length of privateSubnetIds
+     */
+    readonly azCount?: number;
 }
 
 export interface ResolvedWorker {
@@ -149,6 +166,10 @@ export interface ResolvedWorker {
     onDemandBase: number;
     targetBacklogPerTask: number;
     taskRoleManagedPolicyArns: pulumi.Input<string>[];
+    efsVolumes: EfsVolumeArgs[];
+    mountPoints: ContainerMountPoint[];
+    scheduledActions: ScheduledScalingAction[];
+    stepPolicies: StepScalingPolicy[];
 }
 
 export interface ResolvedStage {
@@ -163,6 +184,8 @@ export interface ResolvedStage {
     timeoutSeconds: number;
     taskRolePolicy?: pulumi.Input<string>;
     taskRoleManagedPolicyArns: pulumi.Input<string>[];
+    efsVolumes: EfsVolumeArgs[];
+    mountPoints: ContainerMountPoint[];
 }
 
 export interface ResolvedQueueBatchArgs {
@@ -185,6 +208,7 @@ export interface ResolvedQueueBatchArgs {
     pipelineLogLevel: string;
     logRetentionInDays: number;
     logsKmsKeyArn?: pulumi.Input<string>;
+    azCount?: number;
 }
 
 const isInt = (v: number, min: number, max = Number.MAX_SAFE_INTEGER) => Number.isInteger(v) && v >= min && v <= max;
@@ -228,8 +252,8 @@ export function resolveQueueBatchArgs(args: QueueBatchArgs): ResolvedQueueBatchA
         `${show(args.toleratedFailureCount)} is not a whole number of items, 0 or more`);
     const objectRetention = args.pipelineObjectRetentionDays ?? 30;
     errors.require(isInt(objectRetention, 1), "pipelineObjectRetentionDays", `${show(objectRetention)} is not a whole number of days, 1 or more`);
-    const worker = resolveWorker(args.worker, processing, errors);
-    const stages = resolveStages(args.stages, errors);
+    const worker = resolveWorker(args.worker, processing, errors, { vpcId: args.vpcId, privateSubnetIds: args.privateSubnetIds, subnetCount: args.azCount });
+    const stages = resolveStages(args.stages, errors, { vpcId: args.vpcId, privateSubnetIds: args.privateSubnetIds, subnetCount: args.azCount });
     checkArgumentKeys(errors, "QueueBatch", args);
     errors.throwIfAny();
     return {
@@ -252,10 +276,21 @@ export function resolveQueueBatchArgs(args: QueueBatchArgs): ResolvedQueueBatchA
         pipelineLogLevel: logLevel,
         logRetentionInDays: logRetention,
         logsKmsKeyArn: args.logsKmsKeyArn,
+        azCount: args.azCount,
     };
 }
 
-function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, errors: ArgumentErrors): ResolvedWorker | undefined {
+/** EFS volumes and the mount points that name them, of the worker or a stage (`p` is "worker." or "stages[i]."). */
+function checkVolumes(errors: ArgumentErrors, p: string, task: string, t: { efsVolumes?: EfsVolumeArgs[]; mountPoints?: ContainerMountPoint[] },
+    network: EfsNetworkArgs): void {
+    // The task's name only fills the default root directory here; the task definition resolves it with its own name.
+    resolveEfsVolumes(errors, `${p}efsVolumes`, task.replace(/[^A-Za-z0-9_.-]/g, "-"), t.efsVolumes ?? [], network, "azCount");
+    const volumes = (t.efsVolumes ?? []).map((v) => v.name);
+    (t.mountPoints ?? []).forEach((m, j) => errors.require(volumes.includes(m.sourceVolume), `${p}mountPoints[${j}].sourceVolume`,
+        `${show(m.sourceVolume)} is not a volume of ${task}; allowed: ${volumes.join(", ") || "(none: add efsVolumes)"}`));
+}
+
+function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, errors: ArgumentErrors, network: EfsNetworkArgs): ResolvedWorker | undefined {
     if (!w) {
         errors.require(false, "worker", "is missing; give at least the worker's image (repository and tag, or image)");
         return undefined;
@@ -282,6 +317,9 @@ function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, error
     errors.require(isInt(latency, 1), "worker.acceptableLatencySeconds", `${show(latency)} is not a whole number of seconds, 1 or more`);
     errors.require(Number.isFinite(target) && target > 0, "worker.targetBacklogPerTask", `${show(target)} is not a backlog above 0 messages per task`);
     checkFargateSize(errors, "worker.", cpu, memory);
+    checkVolumes(errors, "worker.", "worker", w, network);
+    // Only the extra policies are checked here: the bounds are the worker's own, checked above.
+    resolveScaling(errors, "worker.", { minCapacity: 0, maxCapacity: 1, scheduledActions: w.scheduledActions, stepPolicies: w.stepPolicies });
     return {
         image: { repository: w.repository, tag: w.tag, image: w.image },
         cpuArchitecture,
@@ -294,10 +332,14 @@ function resolveWorker(w: QueueWorkerArgs | undefined, processing: number, error
         onDemandBase,
         targetBacklogPerTask: target,
         taskRoleManagedPolicyArns: w.taskRoleManagedPolicyArns ?? [],
+        efsVolumes: w.efsVolumes ?? [],
+        mountPoints: w.mountPoints ?? [],
+        scheduledActions: w.scheduledActions ?? [],
+        stepPolicies: w.stepPolicies ?? [],
     };
 }
 
-function resolveStages(stages: PipelineStageArgs[] | undefined, errors: ArgumentErrors): ResolvedStage[] {
+function resolveStages(stages: PipelineStageArgs[] | undefined, errors: ArgumentErrors, network: EfsNetworkArgs): ResolvedStage[] {
     const list = stages ?? [];
     errors.require(list.length > 0, "stages", `${show(list)} is empty; give at least one pipeline stage`);
     for (const dup of duplicates(list.map((s) => s.name))) {
@@ -318,7 +360,10 @@ function resolveStages(stages: PipelineStageArgs[] | undefined, errors: Argument
             timeoutSeconds: s.timeoutSeconds ?? 3600,
             taskRolePolicy: s.taskRolePolicy,
             taskRoleManagedPolicyArns: s.taskRoleManagedPolicyArns ?? [],
+            efsVolumes: s.efsVolumes ?? [],
+            mountPoints: s.mountPoints ?? [],
         };
+        checkVolumes(errors, p, `stage ${s.name}`, s, network);
         errors.require(typeof s.name === "string" && STAGE_NAME_RE.test(s.name), `${p}name`,
             `${show(s.name)} is not a stage name: lowercase letters and digits, starting with a letter, up to 30 characters`);
         errors.require(isInt(stage.maxConcurrency, 1, DISTRIBUTED_MAP_MAX_CONCURRENCY), `${p}maxConcurrency`,

@@ -16,6 +16,8 @@ export interface StageTarget {
     stage: ResolvedStage;
     taskDefinitionArn: string;
     containerName: string;
+    /** Groups only this stage's tasks join (e.g. the client groups of its EFS volumes). @default [] */
+    securityGroupIds?: string[];
 }
 
 export interface PipelineDefinitionInput {
@@ -92,7 +94,7 @@ export function pipelineDefinition(p: PipelineDefinitionInput): StateMachineDefi
                 // ARM64 on Fargate Spot needs platform version 1.4.0 or later (ECS API, CapacityProviderStrategyItem).
                 PlatformVersion: "LATEST",
                 NetworkConfiguration: {
-                    AwsvpcConfiguration: { Subnets: p.privateSubnetIds, SecurityGroups: p.securityGroupIds, AssignPublicIp: "DISABLED" },
+                    AwsvpcConfiguration: { Subnets: p.privateSubnetIds, SecurityGroups: [...p.securityGroupIds, ...(target.securityGroupIds ?? [])], AssignPublicIp: "DISABLED" },
                 },
                 Overrides: {
                     ContainerOverrides: [{

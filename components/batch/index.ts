@@ -74,7 +74,10 @@ export class QueueBatch extends pulumi.ComponentResource {
                 command: w.command,
                 environment: { ...w.environment, QUEUE_URL: work.queue.url },
                 stopTimeout: STOP_TIMEOUT,
+                mountPoints: w.mountPoints,
             }],
+            efsVolumes: w.efsVolumes,
+            efsNetwork: { vpcId: a.vpcId, privateSubnetIds: a.privateSubnetIds, subnetCount: a.azCount },
             logRetentionInDays: a.logRetentionInDays,
             logsKmsKeyArn,
             taskRolePolicy: policyJson(workerPolicy(work.queue.arn, a.queueKmsKeyArn)),
@@ -90,7 +93,11 @@ export class QueueBatch extends pulumi.ComponentResource {
             desiredCapacity: w.minCapacity,
             capacityProviderStrategy: spotStrategy(w.onDemandBase),
             // Only the scalable target: the queue-depth policies below replace the CPU default.
-            scaling: { minCapacity: w.minCapacity, maxCapacity: w.maxCapacity, cpuTargetPercent: 0 },
+            securityGroupIds: workerTask.securityGroupIds,
+            scaling: {
+                minCapacity: w.minCapacity, maxCapacity: w.maxCapacity, cpuTargetPercent: 0,
+                scheduledActions: w.scheduledActions, stepPolicies: w.stepPolicies,
+            },
         }, { parent });
 
         createQueueDepthScaling(`${name}-worker`, {
@@ -117,7 +124,9 @@ export class QueueBatch extends pulumi.ComponentResource {
                 cpu: stage.cpu,
                 memory: stage.memory,
                 cpuArchitecture: stage.cpuArchitecture,
-                containers: [{ name: stage.name, image: imageUri(ctx, stage.image), command: stage.command, stopTimeout: STOP_TIMEOUT }],
+                containers: [{ name: stage.name, image: imageUri(ctx, stage.image), command: stage.command, stopTimeout: STOP_TIMEOUT, mountPoints: stage.mountPoints }],
+                efsVolumes: stage.efsVolumes,
+                efsNetwork: { vpcId: a.vpcId, privateSubnetIds: a.privateSubnetIds, subnetCount: a.azCount },
                 logRetentionInDays: a.logRetentionInDays,
                 logsKmsKeyArn,
                 taskRolePolicy: stage.taskRolePolicy,
@@ -130,6 +139,7 @@ export class QueueBatch extends pulumi.ComponentResource {
                 containerName: task.containerName,
                 taskRoleArn: task.taskRoleArn,
                 executionRoleArn: task.executionRoleArn,
+                securityGroupIds: task.securityGroupIds,
             };
         });
 

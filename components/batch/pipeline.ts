@@ -15,6 +15,8 @@ export interface StageTaskRef {
     containerName: string;
     taskRoleArn: pulumi.Input<string>;
     executionRoleArn: pulumi.Input<string>;
+    /** Groups only this stage's tasks join (its EFS volumes' client groups). @default [] */
+    securityGroupIds?: pulumi.Input<string>[];
 }
 
 export interface PipelineSettings {
@@ -155,11 +157,15 @@ export function createPipeline(name: string, s: PipelineSettings, parent: pulumi
         pulumi.all(s.securityGroupIds),
         pulumi.all(s.stages.map((t) => t.taskDefinitionArn)),
         s.bucket.bucket,
-    ]).apply(([clusterArn, privateSubnetIds, securityGroupIds, taskDefinitionArns, bucket]) => JSON.stringify(pipelineDefinition({
+        pulumi.all(s.stages.map((t) => pulumi.all(t.securityGroupIds ?? []))),
+    ]).apply(([clusterArn, privateSubnetIds, securityGroupIds, taskDefinitionArns, bucket, stageGroups]) => JSON.stringify(pipelineDefinition({
         clusterArn,
         privateSubnetIds,
         securityGroupIds,
-        stages: s.stages.map((t, i) => ({ stage: t.stage, taskDefinitionArn: taskDefinitionArns[i], containerName: t.containerName })),
+        stages: s.stages.map((t, i) => ({
+            stage: t.stage, taskDefinitionArn: taskDefinitionArns[i], containerName: t.containerName,
+            securityGroupIds: stageGroups[i].length > 0 ? stageGroups[i] : undefined,
+        })),
         bucket,
         toleratedFailurePercentage: s.toleratedFailurePercentage,
         toleratedFailureCount: s.toleratedFailureCount,

@@ -9,6 +9,8 @@ export interface ContainerPortSpec {
     readonly name?: string;
     /** "http", "http2" or "grpc": gives Service Connect protocol-aware metrics. @default "http" */
     readonly appProtocol?: string;
+    /** "tcp" or "udp" (a UDP port takes no appProtocol). @default "tcp" */
+    readonly protocol?: string;
 }
 
 /** Docker HEALTHCHECK run by the ECS agent (ECS API HealthCheck). */
@@ -65,12 +67,27 @@ export interface ContainerSpec {
     readonly dependsOn?: ContainerDependency[];
     /** Seconds between SIGTERM and SIGKILL, 2 to 120. @default 30 */
     readonly stopTimeout?: number;
+    /** NVIDIA GPUs reserved for this container (`resourceRequirements` type GPU); EC2 capacity with amiFamily "AL2023_GPU" only, never Fargate. @default none */
+    readonly gpuCount?: number;
+    /** Volumes of the task mounted into this container. @default [] */
+    readonly mountPoints?: ContainerMountPoint[];
+}
+
+/** A task volume mounted into a container. */
+export interface ContainerMountPoint {
+    /** Name of the task's volume (e.g. an `efsVolumes[].name`). */
+    readonly sourceVolume: string;
+    /** Absolute path inside the container. */
+    readonly containerPath: string;
+    /** @default false */
+    readonly readOnly?: boolean;
 }
 
 export interface ResolvedPort {
     containerPort: number;
     name: string;
-    appProtocol: string;
+    appProtocol?: string;
+    protocol: string;
 }
 
 export interface ResolvedContainer extends Omit<ContainerSpec, "portMappings" | "healthCheck"> {
@@ -130,11 +147,18 @@ export function resolveContainers(errors: ArgumentErrors, path: string, containe
         errors.require(typeof c.name === "string" && CONTAINER_NAME.test(c.name), `${p}.name`,
             `${show(c.name)} is not a container name; use 1 to 255 letters, digits, _ or -`);
         const ports = (c.portMappings ?? []).map((m, j) => {
-            const port = { containerPort: m.containerPort, name: m.name ?? `${String(c.name).toLowerCase()}-${m.containerPort}`, appProtocol: m.appProtocol ?? "http" };
+            const protocol = m.protocol ?? "tcp";
+            const port = {
+                containerPort: m.containerPort, name: m.name ?? `${String(c.name).toLowerCase()}-${m.containerPort}`, protocol,
+                appProtocol: protocol === "udp" ? undefined : m.appProtocol ?? "http",
+            };
+            errors.require(protocol === "tcp" || protocol === "udp", `${p}.portMappings[${j}].protocol`, `${show(protocol)} is not a port protocol; allowed: tcp, udp`);
+            errors.require(protocol !== "udp" || m.appProtocol === undefined, `${p}.portMappings[${j}].appProtocol`,
+                `${show(m.appProtocol)} is set on a UDP port; app protocols describe TCP traffic, remove it`);
             errors.require(inRange(port.containerPort, 1, 65535), `${p}.portMappings[${j}].containerPort`, `${show(port.containerPort)} is not a port from 1 to 65535`);
             errors.require(PORT_NAME.test(port.name), `${p}.portMappings[${j}].name`,
                 `${show(port.name)} is not a port name; use up to 64 lowercase letters, digits, _ or -, not starting with -`);
-            errors.require(APP_PROTOCOLS.includes(port.appProtocol), `${p}.portMappings[${j}].appProtocol`,
+            errors.require(port.appProtocol === undefined || APP_PROTOCOLS.includes(port.appProtocol), `${p}.portMappings[${j}].appProtocol`,
                 `${show(port.appProtocol)} is not an app protocol; allowed: ${APP_PROTOCOLS.join(", ")}`);
             return port;
         });
@@ -150,6 +174,13 @@ export function resolveContainers(errors: ArgumentErrors, path: string, containe
                 `${show(d.containerName)} is not another container of this task; allowed: ${names.filter((n) => n !== c.name).join(", ") || "(none)"}`);
             errors.require(DEPENDS_CONDITIONS.includes(d.condition), `${p}.dependsOn[${j}].condition`,
                 `${show(d.condition)} is not a condition; allowed: ${DEPENDS_CONDITIONS.join(", ")}`);
+        });
+        if (c.gpuCount !== undefined) {
+            errors.require(inRange(c.gpuCount, 1, 16), `${p}.gpuCount`, `${show(c.gpuCount)} is not a whole number of GPUs from 1 to 16`);
+        }
+        (c.mountPoints ?? []).forEach((m, j) => {
+            errors.require(typeof m.containerPath === "string" && m.containerPath.startsWith("/"), `${p}.mountPoints[${j}].containerPath`,
+                `${show(m.containerPath)} is not an absolute path`);
         });
         if (c.stopTimeout !== undefined) {
             errors.require(inRange(c.stopTimeout, 2, 120), `${p}.stopTimeout`, `${show(c.stopTimeout)} is not a whole number of seconds from 2 to 120`);
@@ -192,9 +223,11 @@ export function containerDefinition(c: ResolvedContainer, logs: LogSettings): Re
         stopTimeout: c.stopTimeout,
         environment: Object.entries(c.environment ?? {}).map(([name, value]) => ({ name, value })),
         secrets: Object.entries(c.secrets ?? {}).map(([name, valueFrom]) => ({ name, valueFrom })),
-        portMappings: c.portMappings.map((p) => ({ containerPort: p.containerPort, protocol: "tcp", name: p.name, appProtocol: p.appProtocol })),
+        portMappings: c.portMappings.map((p) => ({ containerPort: p.containerPort, protocol: p.protocol, name: p.name, appProtocol: p.appProtocol })),
         healthCheck: c.healthCheck,
         dependsOn: c.dependsOn,
+        resourceRequirements: c.gpuCount ? [{ type: "GPU", value: String(c.gpuCount) }] : undefined,
+        mountPoints: c.mountPoints?.map((m) => ({ sourceVolume: m.sourceVolume, containerPath: m.containerPath, readOnly: m.readOnly ?? false })),
         logConfiguration: {
             logDriver: "awslogs",
             options: {

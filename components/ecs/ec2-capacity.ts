@@ -5,7 +5,19 @@ import { checkCpuArchitecture, CpuArchitecture } from "../architecture";
 import { ArgumentErrors, rejectRenamed, show } from "../validation";
 
 /** AMI families for EC2 capacity, each read from its public SSM parameter at launch. */
-export const AMI_FAMILIES: readonly string[] = ["AL2023", "BOTTLEROCKET"];
+export const AMI_FAMILIES: readonly string[] = ["AL2023", "AL2023_GPU", "BOTTLEROCKET"];
+
+/**
+ * NVIDIA GPU instance families the ECS GPU-optimised AMI serves (x86_64; ECS Developer Guide, "Amazon ECS
+ * task definitions for GPU workloads"). AMD (g4ad) and Graviton (g5g) GPU families are left out: the AMI
+ * carries NVIDIA drivers for x86_64 only.
+ */
+export const GPU_INSTANCE_FAMILIES: readonly string[] = ["g4dn", "g5", "g6", "g6e", "gr6", "p3", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en"];
+
+/** True for an instance type of a GPU_INSTANCE_FAMILIES family. */
+export function isGpuInstanceType(instanceType: string): boolean {
+    return GPU_INSTANCE_FAMILIES.includes(instanceType.split(".")[0]);
+}
 
 /**
  * EC2 capacity for work Fargate cannot run (GPUs, host access, tasks above 16 vCPU / 120 GB) or steady
@@ -17,11 +29,14 @@ export interface Ec2CapacityArgs {
     readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** VPC of the subnets (for the instances' security group). */
     readonly vpcId: pulumi.Input<string>;
-    /** Instance type; use a Graviton type with "arm64" (checklist C9). @default "m7g.large" */
+    /** Instance type; use a Graviton type with "arm64" (checklist C9), a GPU type with "AL2023_GPU". @default "m7g.large"; "g5.xlarge" with "AL2023_GPU" */
     readonly instanceType?: string;
-    /** "arm64" or "x86_64"; must match `instanceType`. @default "arm64" */
+    /** "arm64" or "x86_64"; must match `instanceType`. @default "arm64"; "x86_64" with "AL2023_GPU" */
     readonly cpuArchitecture?: string;
-    /** "AL2023" (ECS-optimized Amazon Linux 2023) or "BOTTLEROCKET" (checklist C14). @default "AL2023" */
+    /**
+     * "AL2023" (ECS-optimized Amazon Linux 2023), "AL2023_GPU" (its GPU-optimised variant: x86_64, NVIDIA
+     * instance types, for containers with `gpuCount`) or "BOTTLEROCKET" (checklist C14). @default "AL2023"
+     */
     readonly amiFamily?: string;
     /** Fewest instances in the group. @default 0 */
     readonly minCapacity?: number;
@@ -49,12 +64,14 @@ export function resolveEc2Capacity(errors: ArgumentErrors, path: string, args: E
     rejectRenamed(errors, path, args, {
         subnetIds: "privateSubnetIds", architecture: "cpuArchitecture", minSize: "minCapacity", maxSize: "maxCapacity", rootVolumeGiB: "diskSizeGiB",
     });
+    const amiFamily = args.amiFamily ?? "AL2023";
+    const gpu = amiFamily === "AL2023_GPU";
     const r: ResolvedEc2Capacity = {
         privateSubnetIds: args.privateSubnetIds,
         vpcId: args.vpcId,
-        instanceType: args.instanceType ?? "m7g.large",
-        cpuArchitecture: (args.cpuArchitecture ?? "arm64") as CpuArchitecture,
-        amiFamily: args.amiFamily ?? "AL2023",
+        instanceType: args.instanceType ?? (gpu ? "g5.xlarge" : "m7g.large"),
+        cpuArchitecture: (args.cpuArchitecture ?? (gpu ? "x86_64" : "arm64")) as CpuArchitecture,
+        amiFamily,
         minCapacity: args.minCapacity ?? 0,
         maxCapacity: args.maxCapacity ?? 10,
         targetCapacityPercent: args.targetCapacityPercent ?? 100,
@@ -62,6 +79,15 @@ export function resolveEc2Capacity(errors: ArgumentErrors, path: string, args: E
     };
     checkCpuArchitecture(errors, `${path}cpuArchitecture`, r.cpuArchitecture);
     errors.require(AMI_FAMILIES.includes(r.amiFamily), `${path}amiFamily`, `${show(r.amiFamily)} is not an AMI family; allowed: ${AMI_FAMILIES.join(", ")}`);
+    if (gpu) {
+        errors.require(r.cpuArchitecture === "x86_64", `${path}cpuArchitecture`,
+            `${show(r.cpuArchitecture)} does not go with amiFamily "AL2023_GPU"; the ECS GPU-optimised AMI is x86_64 only`);
+        errors.require(isGpuInstanceType(r.instanceType), `${path}instanceType`,
+            `${show(r.instanceType)} has no NVIDIA GPU; with amiFamily "AL2023_GPU" use a type of ${GPU_INSTANCE_FAMILIES.join(", ")}`);
+    } else {
+        errors.require(!isGpuInstanceType(r.instanceType), `${path}amiFamily`,
+            `${show(r.amiFamily)} has no GPU drivers for instanceType ${show(r.instanceType)}; use "AL2023_GPU" for GPU instances`);
+    }
     errors.require(Number.isInteger(r.minCapacity) && r.minCapacity >= 0, `${path}minCapacity`, `${show(r.minCapacity)} is not a whole number of at least 0`);
     errors.require(Number.isInteger(r.maxCapacity) && r.maxCapacity >= 1 && r.maxCapacity >= r.minCapacity, `${path}maxCapacity`,
         `${show(r.maxCapacity)} must be a whole number of at least 1 and at least minCapacity (${r.minCapacity})`);
@@ -80,6 +106,10 @@ export function amiParameter(amiFamily: string, cpuArchitecture: CpuArchitecture
     if (amiFamily === "BOTTLEROCKET") {
         return `/aws/service/bottlerocket/aws-ecs-2/${cpuArchitecture}/latest/image_id`;
     }
+    if (amiFamily === "AL2023_GPU") {
+        // ECS Developer Guide, "Retrieving Amazon ECS-optimized Linux AMI metadata": the GPU variant is x86_64 only.
+        return "/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id";
+    }
     return `/aws/service/ecs/optimized-ami/amazon-linux-2023/${cpuArchitecture === "arm64" ? "arm64/" : ""}recommended/image_id`;
 }
 
@@ -88,7 +118,8 @@ function userData(amiFamily: string, clusterName: pulumi.Input<string>): pulumi.
     return pulumi.output(clusterName).apply((cluster) => {
         const text = amiFamily === "BOTTLEROCKET"
             ? `[settings.ecs]\ncluster = ${JSON.stringify(cluster)}\n`
-            : `#!/bin/bash\necho ECS_CLUSTER=${cluster} >> /etc/ecs/ecs.config\n`;
+            : `#!/bin/bash\necho ECS_CLUSTER=${cluster} >> /etc/ecs/ecs.config\n` +
+                (amiFamily === "AL2023_GPU" ? "echo ECS_ENABLE_GPU_SUPPORT=true >> /etc/ecs/ecs.config\n" : "");
         return Buffer.from(text).toString("base64");
     });
 }

@@ -3,6 +3,7 @@ export * from "./cluster";
 export * from "./containers";
 export * from "./deployment";
 export * from "./ec2-capacity";
+export * from "./efs";
 export * from "./fargate";
 export * from "./scaling";
 export * from "./service";

@@ -43,6 +43,8 @@ export interface IngressArgs {
     readonly sourceSecurityGroupId: pulumi.Input<string>;
     readonly port: number;
     readonly description: string;
+    /** "tcp" or "udp". @default "tcp" */
+    readonly protocol?: string;
 }
 
 export interface EcsServiceArgs {
@@ -149,7 +151,7 @@ export class EcsService extends pulumi.ComponentResource {
         for (const rule of args.ingress ?? []) {
             new aws.vpc.SecurityGroupIngressRule(`${name}-in-${rule.name}`, {
                 securityGroupId: sg.id, referencedSecurityGroupId: rule.sourceSecurityGroupId,
-                ipProtocol: "tcp", fromPort: rule.port, toPort: rule.port, description: rule.description,
+                ipProtocol: rule.protocol ?? "tcp", fromPort: rule.port, toPort: rule.port, description: rule.description,
             }, { parent });
         }
         // HTTPS out for AWS APIs, registries and third-party APIs, through NAT or VPC endpoints.

@@ -8,6 +8,7 @@ import { createLogGroup, createLogsKey, LOG_RETENTION_DAYS } from "../logs";
 import { ArgumentErrors, show } from "../validation";
 import { containerDefinition, ContainerSpec, ResolvedContainer, resolveContainers, secretResourceArn } from "./containers";
 import { checkFargateSize } from "./fargate";
+import { createEfsVolume, EfsNetworkArgs, EfsVolumeArgs, ResolvedEfsVolume, resolveEfsVolumes } from "./efs";
 import { checkCpuArchitecture, CpuArchitecture, ecsCpuArchitecture } from "../architecture";
 
 export interface FargateTaskDefinitionArgs {
@@ -33,8 +34,15 @@ export interface FargateTaskDefinitionArgs {
     readonly enableExecuteCommand?: boolean;
     /** Ephemeral storage in GiB, 21 to 200. @default Fargate's 20 GiB */
     readonly ephemeralStorageGiB?: number;
-    /** Also mark the task EC2-compatible (awsvpc), to run on the cluster's EC2 capacity. @default false */
+    /** Also mark the task EC2-compatible (awsvpc), to run on the cluster's EC2 capacity; a task with `gpuCount` is then EC2-only. @default false */
     readonly ec2Compatible?: boolean;
+    /**
+     * EFS volumes, mounted through `containers[].mountPoints` with transit encryption and IAM authorisation;
+     * the tasks must join `securityGroupIds`. Needs Fargate platform 1.4.0 or later (EcsService runs LATEST). @default []
+     */
+    readonly efsVolumes?: EfsVolumeArgs[];
+    /** Where file systems of `efsVolumes` without `fileSystemId` get their mount targets. @default none */
+    readonly efsNetwork?: EfsNetworkArgs;
 }
 
 export interface ResolvedTaskDefinitionArgs {
@@ -44,6 +52,8 @@ export interface ResolvedTaskDefinitionArgs {
     containers: ResolvedContainer[];
     logRetentionInDays: number;
     ephemeralStorageGiB?: number;
+    efsVolumes: ResolvedEfsVolume[];
+    gpu: boolean;
 }
 
 /**
@@ -51,7 +61,7 @@ export interface ResolvedTaskDefinitionArgs {
  * and `containerPath` (optional) names container i where that component's user wrote it.
  */
 export function resolveTaskDefinitionArgs(args: FargateTaskDefinitionArgs, errors: ArgumentErrors, path = "",
-    containerPath?: (i: number) => string): ResolvedTaskDefinitionArgs {
+    containerPath?: (i: number) => string, taskName = "task", subnetCountPath?: string): ResolvedTaskDefinitionArgs {
     const r: ResolvedTaskDefinitionArgs = {
         cpu: args.cpu ?? 256,
         memory: args.memory ?? 512,
@@ -59,7 +69,21 @@ export function resolveTaskDefinitionArgs(args: FargateTaskDefinitionArgs, error
         containers: resolveContainers(errors, `${path}containers`, args.containers ?? [], containerPath),
         logRetentionInDays: args.logRetentionInDays ?? 30,
         ephemeralStorageGiB: args.ephemeralStorageGiB,
+        efsVolumes: resolveEfsVolumes(errors, `${path}efsVolumes`, taskName, args.efsVolumes ?? [], args.efsNetwork, subnetCountPath),
+        gpu: false,
     };
+    const volumeNames = r.efsVolumes.map((v) => v.name);
+    (args.containers ?? []).forEach((c, i) => {
+        const p = containerPath ? containerPath(i) : `${path}containers[${i}]`;
+        (c.mountPoints ?? []).forEach((m, j) => errors.require(volumeNames.includes(m.sourceVolume), `${p}.mountPoints[${j}].sourceVolume`,
+            `${show(m.sourceVolume)} is not a volume of this task; allowed: ${volumeNames.join(", ") || "(none: add efsVolumes)"}`));
+        if (c.gpuCount !== undefined) {
+            r.gpu = true;
+            // Fargate offers no GPUs (ECS Developer Guide, "Amazon ECS task definitions for GPU workloads": EC2 only).
+            errors.require(args.ec2Compatible === true, `${p}.gpuCount`,
+                `${show(c.gpuCount)} GPUs on Fargate, which has none; set ec2Compatible to true and run the task on EC2 capacity with amiFamily "AL2023_GPU"`);
+        }
+    });
     checkFargateSize(errors, path, r.cpu, r.memory);
     checkCpuArchitecture(errors, `${path}cpuArchitecture`, r.cpuArchitecture);
     errors.require(LOG_RETENTION_DAYS.includes(r.logRetentionInDays), `${path}logRetentionInDays`,
@@ -91,12 +115,14 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
     public readonly taskRoleName: pulumi.Output<string>;
     public readonly executionRoleArn: pulumi.Output<string>;
     public readonly logGroupName: pulumi.Output<string>;
+    /** Security groups the tasks must join to reach their EFS volumes (attach them to the service). */
+    public readonly securityGroupIds: pulumi.Input<string>[];
     /** Name of the first container (the application), for load balancers and Step Functions overrides. */
     public readonly containerName: string;
 
     constructor(name: string, args: FargateTaskDefinitionArgs, opts?: pulumi.ComponentResourceOptions) {
         const errors = new ArgumentErrors("FargateTaskDefinition");
-        const a = resolveTaskDefinitionArgs(args, errors);
+        const a = resolveTaskDefinitionArgs(args, errors, "", undefined, name);
         checkArgumentKeys(errors, "FargateTaskDefinition", args);
         errors.throwIfAny();
         requireRegionalProvider("FargateTaskDefinition", name, opts);
@@ -134,12 +160,19 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
         if (args.taskRolePolicy !== undefined) {
             new aws.iam.RolePolicy(`${name}-task-app-policy`, { role: taskRole.id, policy: args.taskRolePolicy }, { parent: this });
         }
+        const efs = a.efsVolumes.map((v) => createEfsVolume(name, v, args.efsNetwork, ctx, this));
+        if (efs.length > 0) {
+            new aws.iam.RolePolicy(`${name}-task-efs-policy`, {
+                role: taskRole.id,
+                policy: pulumi.all(efs.map((e) => e.statement)).apply((Statement) => policyJson({ Version: "2012-10-17", Statement })),
+            }, { parent: this });
+        }
 
         const definitions = pulumi.jsonStringify(pulumi.output(
             a.containers.map((c) => containerDefinition(c, { group: logGroup.name, region: ctx.region }))));
         const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
             family: name.replace(/[^A-Za-z0-9_-]/g, "-"),
-            requiresCompatibilities: args.ec2Compatible ? ["FARGATE", "EC2"] : ["FARGATE"],
+            requiresCompatibilities: a.gpu ? ["EC2"] : args.ec2Compatible ? ["FARGATE", "EC2"] : ["FARGATE"],
             networkMode: "awsvpc",
             cpu: String(a.cpu),
             memory: String(a.memory),
@@ -148,7 +181,9 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
             taskRoleArn: taskRole.arn,
             containerDefinitions: definitions,
             ephemeralStorage: a.ephemeralStorageGiB ? { sizeInGib: a.ephemeralStorageGiB } : undefined,
+            volumes: efs.length > 0 ? efs.map((e) => e.volume) : undefined,
         }, { parent: this });
+        this.securityGroupIds = efs.flatMap((e) => e.clientSecurityGroupId === undefined ? [] : [e.clientSecurityGroupId]);
 
         this.taskDefinitionArn = taskDefinition.arn;
         this.family = taskDefinition.family;

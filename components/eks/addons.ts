@@ -45,7 +45,11 @@ export const AUTO_MODE_BUILT_IN = ["vpc-cni", "kube-proxy", "eks-pod-identity-ag
  */
 export function createManagedAddons(
     name: string,
-    args: { cluster: aws.eks.Cluster; addonVersions: { [addonName: string]: string }; autoMode: boolean; phase: "before" | "after"; dependsOn: pulumi.Resource[] },
+    args: {
+        cluster: aws.eks.Cluster; addonVersions: { [addonName: string]: string }; autoMode: boolean; phase: "before" | "after"; dependsOn: pulumi.Resource[];
+        /** Add-on configuration (JSON, the add-on's schema), by add-on name. */
+        configurationValues?: { [addonName: string]: string };
+    },
     ctx: AwsContext,
     parent: pulumi.Resource,
 ): { [addonName: string]: aws.eks.Addon } {
@@ -64,6 +68,7 @@ export function createManagedAddons(
             // Nothing else manages these (bootstrapSelfManagedAddons is false); the declared state wins.
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "OVERWRITE",
+            configurationValues: args.configurationValues?.[spec.name],
             podIdentityAssociations: role && spec.serviceAccount ? [{ roleArn: role.arn, serviceAccount: spec.serviceAccount }] : undefined,
         }, { parent, dependsOn: args.dependsOn })];
     }));

@@ -5,6 +5,7 @@ import { LOG_RETENTION_DAYS } from "../logs";
 import { ArgumentErrors, isKnown, rejectRenamed, show } from "../validation";
 import { AUTO_MODE_BUILT_IN, MANAGED_ADDONS } from "./addons";
 import { compareVersions, EKS_ADDON_VERSIONS, EKS_FEATURE_MINIMUMS, NODE_AMI_VERSIONS, EKS_VERSION_CALENDAR, supportedVersions, supportStatus, today, VersionVerdict } from "./versions";
+import { FargateProfileSpec, resolveFargateProfiles } from "./fargate-profiles";
 
 /** AMI families (node operating systems) for managed node groups and Karpenter (checklist C14). */
 export const NODE_OS = ["BOTTLEROCKET", "AL2023"] as const;
@@ -126,6 +127,12 @@ export interface EksPlatformArgs {
     readonly secretsPrefix?: string;
     /** Install Argo CD for GitOps. @default false */
     readonly argoCd?: boolean;
+    /**
+     * Fargate profiles (checklist C8): namespaces (and labels) whose pods run on Fargate, without nodes, in the
+     * private subnets; each has its own pod execution role. A profile covering kube-system moves CoreDNS to
+     * Fargate. Not with `autoMode`. @default []
+     */
+    readonly fargateProfiles?: FargateProfileSpec[];
 }
 
 export interface ResolvedNodeGroup {
@@ -173,6 +180,7 @@ export interface ResolvedEksArgs {
     externalSecrets: boolean;
     secretsPrefix: string;
     argoCd: boolean;
+    fargateProfiles: FargateProfileSpec[];
 }
 
 const DEFAULT_INSTANCE_TYPES = { arm64: ["m7g.large", "m6g.large"], x86_64: ["m7i.large", "m6i.large"] };
@@ -308,6 +316,7 @@ export function resolveEksArgs(name: string, args: EksPlatformArgs): ResolvedEks
     const systemNodeGroup = autoMode ? undefined : nodeGroup(errors, "systemNodeGroup", args.systemNodeGroup ?? {}, arch, 3, 6);
     const spotNodeGroup = !autoMode && args.spotNodeGroup?.enabled ? nodeGroup(errors, "spotNodeGroup", args.spotNodeGroup, arch, 1, 10) : undefined;
     const pool = nodePool(errors, args.nodePool ?? {}, autoMode);
+    const fargateProfiles = resolveFargateProfiles(errors, args.fargateProfiles ?? [], autoMode);
     checkArgumentKeys(errors, "EksPlatform", args);
     errors.throwIfAny();
 
@@ -344,5 +353,6 @@ export function resolveEksArgs(name: string, args: EksPlatformArgs): ResolvedEks
         externalSecrets: args.externalSecrets ?? true,
         secretsPrefix: args.secretsPrefix ?? `${clusterName}/`,
         argoCd: args.argoCd ?? false,
+        fargateProfiles,
     };
 }

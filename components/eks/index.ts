@@ -11,10 +11,12 @@ import { createKarpenter } from "./karpenter";
 import { clusterProvider, kubeconfig } from "./kubeconfig";
 import { createLoadBalancerController } from "./load-balancer-controller";
 import { createNodeGroups } from "./node-groups";
+import { coversCoreDns, createFargateProfile } from "./fargate-profiles";
 import { AUTO_MODE_NODE_CLASS, createNodePool } from "./node-pool";
 import { compareVersions, EKS_FEATURE_MINIMUMS } from "./versions";
 
 export { EksPlatformArgs, NodeGroupSpec, NodePoolSpec, SpotNodeGroupSpec } from "./args";
+export { FargateProfileSelector, FargateProfileSpec } from "./fargate-profiles";
 export { EKS_CALENDAR_RETRIEVED, EKS_CALENDAR_SOURCE, EKS_VERSION_CALENDAR, supportStatus } from "./versions";
 
 /**
@@ -54,8 +56,11 @@ export class EksPlatform extends pulumi.ComponentResource {
         // Networking and identity agents first, then nodes, then the add-ons that need nodes to run.
         const before = createManagedAddons(name, { cluster, addonVersions: a.addonVersions, autoMode: a.autoMode, phase: "before", dependsOn: [] }, ctx, this);
         const nodeGroups = a.autoMode ? [] : createNodeGroups(name, a, cluster, ctx, this, Object.values(before));
+        const profiles = a.fargateProfiles.map((p) => createFargateProfile(`${name}-fargate-${p.name}`, p, cluster, a.privateSubnetIds, ctx, this));
         const after = createManagedAddons(name, {
-            cluster, addonVersions: a.addonVersions, autoMode: a.autoMode, phase: "after", dependsOn: a.autoMode ? [cluster] : nodeGroups,
+            cluster, addonVersions: a.addonVersions, autoMode: a.autoMode, phase: "after", dependsOn: a.autoMode ? [cluster] : [...nodeGroups, ...profiles],
+            // CoreDNS pods a profile selects must be told to run on Fargate, or they stay Pending (EKS User Guide, "Update CoreDNS").
+            configurationValues: coversCoreDns(a.fargateProfiles) ? { coredns: JSON.stringify({ computeType: "Fargate" }) } : undefined,
         }, ctx, this);
 
         const config = kubeconfig(cluster, ctx.region);

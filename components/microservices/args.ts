@@ -1,6 +1,6 @@
 import { checkArgumentKeys } from "../schema";
 import * as pulumi from "@pulumi/pulumi";
-import { CapacityProviderStrategyItem, ContainerSpec, DeploymentArgs, ServiceScalingArgs } from "../ecs";
+import { CapacityProviderStrategyItem, ContainerMountPoint, ContainerSpec, DeploymentArgs, EfsVolumeArgs, ServiceScalingArgs } from "../ecs";
 import { ResolvedDeployment, resolveDeployment } from "../ecs/deployment";
 import { ResolvedScaling, resolveScaling } from "../ecs/scaling";
 import { resolveServiceArgs } from "../ecs/service";
@@ -9,6 +9,7 @@ import { LOG_RETENTION_DAYS } from "../logs";
 import { checkImageSource, ImageSource } from "../image";
 import { ArgumentErrors, duplicates, rejectRenamed, show } from "../validation";
 import { CONTAINER_INSIGHTS } from "../ecs/cluster";
+import { MicroserviceNlbSpec, ResolvedNlb, resolveNlb } from "./nlb";
 
 /** One microservice: an ECS service on Fargate, behind the ALB or internal only. Its image is `repository` + `tag` or `image`. */
 export interface MicroserviceSpec extends ImageSource {
@@ -38,6 +39,11 @@ export interface MicroserviceSpec extends ImageSource {
     readonly containerHealthCheckCommand?: string[];
     /** Reachable only through Service Connect, without a load balancer. @default false */
     readonly internal?: boolean;
+    /**
+     * Expose the service through a Network Load Balancer of its own instead of the ALB (TCP, UDP or TLS listeners, PrivateLink);
+     * then no paths, hosts or priority. A UDP service is not published in Service Connect, which carries TCP only. @default none (the ALB)
+     */
+    readonly nlb?: MicroserviceNlbSpec;
     /** ALB path patterns routed to this service, e.g. ["/api/orders/*"]. */
     readonly paths?: string[];
     /** ALB host headers routed to this service, e.g. ["shop.example.com"]. */
@@ -62,6 +68,13 @@ export interface MicroserviceSpec extends ImageSource {
     readonly taskRolePolicy?: pulumi.Input<string>;
     /** Customer managed keys of the referenced secrets. @default [] */
     readonly secretsKmsKeyArns?: pulumi.Input<string>[];
+    /**
+     * EFS volumes of the service (a new file system in every private subnet's zone, or `fileSystemId`), each with
+     * its own access point; mount them with `mountPoints`. @default []
+     */
+    readonly efsVolumes?: EfsVolumeArgs[];
+    /** Volumes mounted into the application container, e.g. [{ sourceVolume: "data", containerPath: "/data" }]. @default [] */
+    readonly mountPoints?: ContainerMountPoint[];
 }
 
 /** The settings that are the same in every region (the regional ones are in MicroservicesSettings). */
@@ -83,6 +96,11 @@ export interface SharedMicroservicesSettings {
     readonly containerInsights?: string;
     /** Log retention of every service's log group. @default 30 */
     readonly logRetentionInDays?: number;
+    /**
+     * Number of private subnets (zones): created EFS file systems put a mount target in each. Needed with `efsVolumes`
+     * that create a file system when `privateSubnetIds` is an output (e.g. a RegionalNetwork's). @default the length of privateSubnetIds
+     */
+    readonly azCount?: number;
 }
 
 /** Everything but the network, so a stack can validate before it builds the networks. */
@@ -106,6 +124,7 @@ export interface ResolvedService {
     port: number;
     healthCheckPath: string;
     internal: boolean;
+    nlb?: ResolvedNlb;
     priority: number;
     paths: string[];
     hosts: string[];
@@ -131,12 +150,14 @@ const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 
 /** The main container of a service, with the image still a placeholder when it comes from a repository. */
 export function mainContainer(s: MicroserviceSpec, image: pulumi.Input<string>, port: number, healthCheckPath: string): ContainerSpec {
+    const udp = (s.nlb?.listeners ?? []).some((l) => l.protocol === "UDP");
     return {
         name: s.name,
         image,
         environment: s.environment,
         secrets: s.secrets,
-        portMappings: [{ containerPort: port, name: s.name, appProtocol: s.appProtocol ?? "http" }],
+        mountPoints: s.mountPoints,
+        portMappings: [udp ? { containerPort: port, name: s.name, protocol: "udp" } : { containerPort: port, name: s.name, appProtocol: s.appProtocol ?? "http" }],
         healthCheck: { command: s.containerHealthCheckCommand ?? ["CMD-SHELL", `curl -fsS http://localhost:${port}${healthCheckPath} || exit 1`] },
     };
 }
@@ -144,7 +165,8 @@ export function mainContainer(s: MicroserviceSpec, image: pulumi.Input<string>, 
 /** The standard gRPC health checking service (grpc/grpc doc/health-checking.md), answered with status 0 when serving. */
 const GRPC_HEALTH_PATH = "/grpc.health.v1.Health/Check";
 
-function resolveService(errors: ArgumentErrors, s: MicroserviceSpec, i: number, logRetentionInDays: number, https: boolean): ResolvedService {
+function resolveService(errors: ArgumentErrors, s: MicroserviceSpec, i: number, logRetentionInDays: number, https: boolean,
+    azCount: number | undefined, allowedCidrs: string[]): ResolvedService {
     const p = `services[${i}].`;
     errors.require(typeof s.name === "string" && SERVICE_NAME.test(s.name), `${p}name`,
         `${show(s.name)} is not a service name; use a lowercase letter then up to 23 lowercase letters, digits or -`);
@@ -168,17 +190,26 @@ function resolveService(errors: ArgumentErrors, s: MicroserviceSpec, i: number, 
     const paths = s.paths ?? [];
     const hosts = s.hosts ?? [];
     const deployment = resolveDeployment(errors, `${p}deployment.`, s.deployment);
-    const scaling = resolveScaling(errors, `${p}scaling.`, s.scaling ?? {}, !internal);
+    const nlb = s.nlb ? resolveNlb(errors, `${p}nlb.`, s.nlb, port, https, allowedCidrs) : undefined;
+    const scaling = resolveScaling(errors, `${p}scaling.`, s.scaling ?? {}, !internal && !nlb);
     const task = resolveTaskDefinitionArgs({
         cpu: s.cpu, memory: s.memory, cpuArchitecture: s.cpuArchitecture, logRetentionInDays,
         containers: [mainContainer(s, "image", port, healthCheckPath), ...(s.sidecars ?? [])],
-    }, errors, p, (c) => c === 0 ? `services[${i}]` : `${p}sidecars[${c - 1}]`);
+        efsVolumes: s.efsVolumes, efsNetwork: { vpcId: "", privateSubnetIds: pulumi.output([]), subnetCount: azCount },
+    }, errors, p, (c) => c === 0 ? `services[${i}]` : `${p}sidecars[${c - 1}]`, s.name, "azCount");
     // The service-level rules (strategy, counts) are the shared block's; alarms and targets are filled in later.
     resolveServiceArgs({
         clusterArn: "", clusterName: "", taskDefinitionArn: "", vpcId: "", privateSubnetIds: [],
         desiredCapacity: s.desiredCapacity, capacityProviderStrategy: s.capacityProviderStrategy,
     }, errors, p);
-    if (internal) {
+    if (nlb) {
+        errors.require(!internal, `${p}internal`, "is true together with nlb; an internal service has no load balancer, use nlb.internal for an NLB inside the VPC");
+        errors.require(paths.length === 0 && hosts.length === 0 && s.priority === undefined, `${p}nlb`,
+            "routes whole connections, not paths; remove paths, hosts and priority, or remove nlb to use the ALB");
+        errors.require(deployment.strategy === "ROLLING", `${p}deployment.strategy`,
+            `${show(deployment.strategy)} shifts ALB listener rules; a service behind an NLB deploys "ROLLING"`);
+        errors.require(s.scaling?.requestsPerTarget === undefined, `${p}scaling.requestsPerTarget`, "counts ALB requests; a service behind an NLB scales on CPU, memory or custom metrics");
+    } else if (internal) {
         errors.require(paths.length === 0 && hosts.length === 0 && s.priority === undefined, `${p}internal`,
             "an internal service has no load balancer; remove paths, hosts and priority or set internal to false");
         errors.require(deployment.strategy === "ROLLING", `${p}deployment.strategy`,
@@ -194,7 +225,7 @@ function resolveService(errors: ArgumentErrors, s: MicroserviceSpec, i: number, 
             `cannot follow one target group while strategy ${show(deployment.strategy)} alternates two; use CPU or memory targets`);
     }
     const r: ResolvedService = {
-        spec: s, port, healthCheckPath, internal, priority: s.priority ?? 0, paths, hosts,
+        spec: s, port, healthCheckPath, internal, nlb, priority: s.priority ?? 0, paths, hosts,
         deregistrationDelaySeconds: s.deregistrationDelaySeconds ?? 30,
         rollbackOn5xxPerMinute: s.rollbackOn5xxPerMinute ?? 10,
         deployment, scaling, task,
@@ -210,7 +241,7 @@ function resolveService(errors: ArgumentErrors, s: MicroserviceSpec, i: number, 
 function checkRoutes(errors: ArgumentErrors, services: ResolvedService[]): void {
     const seen = new Map<string, string>();
     services.forEach((s, i) => {
-        if (s.internal) {
+        if (s.internal || s.nlb) {
             return;
         }
         const hostKey = [...s.hosts].sort().join(",") || "(any host)";
@@ -222,7 +253,7 @@ function checkRoutes(errors: ArgumentErrors, services: ResolvedService[]): void 
             seen.set(key, s.spec.name);
         }
     });
-    const exposed = services.filter((s) => !s.internal);
+    const exposed = services.filter((s) => !s.internal && !s.nlb);
     for (const dup of duplicates(exposed.map((s) => String(s.priority)))) {
         const owners = exposed.filter((s) => String(s.priority) === dup).map((s) => show(s.spec.name));
         errors.require(false, "services", `listener rule priority ${dup} is used by services ${owners.join(" and ")}; priorities must be unique`);
@@ -236,7 +267,10 @@ export function resolveMicroservicesSettings(settings: MicroservicesSettings): R
         `${show(logRetentionInDays)} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
     const specs = settings.services ?? [];
     errors.require(specs.length > 0, "services", "is empty; give at least one service");
-    const services = specs.map((s, i) => resolveService(errors, s, i, logRetentionInDays, settings.certificateArn !== undefined));
+    const services = specs.map((s, i) => resolveService(errors, s, i, logRetentionInDays, settings.certificateArn !== undefined,
+        settings.azCount ?? (Array.isArray((settings as Partial<FargateMicroservicesArgs>).privateSubnetIds)
+            ? ((settings as Partial<FargateMicroservicesArgs>).privateSubnetIds as unknown[]).length : undefined),
+        settings.allowedCidrs ?? ["0.0.0.0/0"]));
     for (const dup of duplicates(specs.map((s) => s.name))) {
         errors.require(false, "services", `service name ${show(dup)} appears more than once; names must be unique`);
     }

@@ -8,9 +8,11 @@ import { imageUri } from "../image";
 import { FargateMicroservicesArgs, mainContainer, resolveMicroservicesSettings } from "./args";
 import { createLoadBalancer } from "./alb";
 import { createRoute } from "./routing";
+import { createNlb, NlbParts } from "./nlb";
 
 export { FargateMicroservicesArgs, MicroserviceSpec, MicroservicesSettings, resolveMicroservicesSettings, SharedMicroservicesSettings } from "./args";
 export { networkForRegion, RegionalMicroservicesSettings, settingsForRegion } from "./regional";
+export { MicroserviceNlbSpec, NlbEndpointServiceSpec, NlbListenerSpec } from "./nlb";
 
 /**
  * Microservices on ECS Fargate in one region (architecture 1): an ECS cluster, an ALB routing paths
@@ -31,6 +33,10 @@ export class FargateMicroservices extends pulumi.ComponentResource {
     public readonly namespaceArn: pulumi.Output<string>;
     /** ECS service names, by microservice name. */
     public readonly serviceNames: pulumi.Output<{ [name: string]: string }>;
+    /** DNS names of the services' Network Load Balancers, by microservice name (services with `nlb` only). */
+    public readonly nlbDnsNames: pulumi.Output<{ [name: string]: string }>;
+    /** PrivateLink endpoint service names (com.amazonaws.vpce.…), by microservice name (services with `nlb.endpointService` only). */
+    public readonly endpointServiceNames: pulumi.Output<{ [name: string]: string }>;
 
     constructor(name: string, args: FargateMicroservicesArgs, opts?: pulumi.ComponentResourceOptions) {
         const s = resolveMicroservicesSettings(args);
@@ -54,6 +60,8 @@ export class FargateMicroservices extends pulumi.ComponentResource {
         }, { parent });
 
         const serviceNames: { [svc: string]: pulumi.Output<string> } = {};
+        const nlbDnsNames: { [svc: string]: pulumi.Output<string> } = {};
+        const endpointServiceNames: { [svc: string]: pulumi.Output<string> } = {};
         for (const svc of s.services) {
             const spec = svc.spec;
             const svcName = `${name}-${spec.name}`;
@@ -68,12 +76,26 @@ export class FargateMicroservices extends pulumi.ComponentResource {
                 taskRolePolicy: spec.taskRolePolicy,
                 secretsKmsKeyArns: spec.secretsKmsKeyArns,
                 enableExecuteCommand: spec.enableExecuteCommand,
+                efsVolumes: spec.efsVolumes,
+                efsNetwork: { vpcId: args.vpcId, privateSubnetIds: args.privateSubnetIds, subnetCount: args.azCount },
             }, { parent });
 
-            const route = svc.internal ? undefined : createRoute(svcName, args.vpcId, lb, svc, this);
-            const ingress: IngressArgs[] = [{ name: "mesh", sourceSecurityGroupId: mesh.id, port: svc.port, description: "Service Connect from other services" }];
+            const route = svc.internal || svc.nlb ? undefined : createRoute(svcName, args.vpcId, lb, svc, this);
+            const nlb: NlbParts | undefined = svc.nlb ? createNlb(svcName, svc.nlb, {
+                vpcId: args.vpcId, publicSubnetIds: args.publicSubnetIds, privateSubnetIds: args.privateSubnetIds, certificateArn: args.certificateArn,
+                sslPolicy: s.sslPolicy, deletionProtection: s.deletionProtection, port: svc.port, healthCheckPath: svc.healthCheckPath,
+                deregistrationDelaySeconds: svc.deregistrationDelaySeconds,
+            }, this) : undefined;
+            const udp = svc.nlb?.udp ?? false;
+            const ingress: IngressArgs[] = udp ? [] : [{ name: "mesh", sourceSecurityGroupId: mesh.id, port: svc.port, description: "Service Connect from other services" }];
             if (route) {
                 ingress.push({ name: "alb", sourceSecurityGroupId: lb.securityGroup.id, port: svc.port, description: "The load balancer" });
+            }
+            // The NLB's group reaches the task's port, and the health check port when that is another one.
+            const nlbPorts = svc.nlb ? [...new Map([[`${udp ? "udp" : "tcp"}-${svc.port}`, { port: svc.port, protocol: udp ? "udp" : "tcp" }],
+                [`tcp-${svc.nlb.healthCheckPort}`, { port: svc.nlb.healthCheckPort, protocol: "tcp" }]]).values()] : [];
+            for (const np of nlbPorts) {
+                ingress.push({ name: `nlb-${np.protocol}-${np.port}`, sourceSecurityGroupId: nlb!.securityGroup.id, port: np.port, protocol: np.protocol, description: "The network load balancer" });
             }
             const service = new EcsService(svcName, {
                 clusterArn: cluster.clusterArn,
@@ -82,7 +104,7 @@ export class FargateMicroservices extends pulumi.ComponentResource {
                 vpcId: args.vpcId,
                 privateSubnetIds: args.privateSubnetIds,
                 ingress,
-                securityGroupIds: [mesh.id],
+                securityGroupIds: [mesh.id, ...task.securityGroupIds],
                 desiredCapacity: spec.desiredCapacity,
                 capacityProviderStrategy: spec.capacityProviderStrategy,
                 loadBalancer: route ? {
@@ -91,23 +113,39 @@ export class FargateMicroservices extends pulumi.ComponentResource {
                     containerPort: svc.port,
                     alternateTargetGroupArn: route.alternateTargetGroup?.arn,
                     productionListenerRuleArn: route.alternateTargetGroup ? route.rule.arn : undefined,
-                } : undefined,
+                } : nlb ? { targetGroupArn: nlb.targetGroup.arn, containerName: spec.name, containerPort: svc.port } : undefined,
                 deployment: spec.deployment,
                 alarmNames: route?.alarmNames,
-                serviceConnect: { namespaceArn: namespace.arn, portName: spec.name, dnsName: spec.name, port: svc.port, logGroupName: task.logGroupName },
+                // Service Connect carries TCP only: a UDP service calls others but is not published itself.
+                serviceConnect: udp ? { namespaceArn: namespace.arn, logGroupName: task.logGroupName }
+                    : { namespaceArn: namespace.arn, portName: spec.name, dnsName: spec.name, port: svc.port, logGroupName: task.logGroupName },
                 enableExecuteCommand: spec.enableExecuteCommand,
                 scaling: { ...spec.scaling, albResourceLabel: route?.resourceLabel },
-            }, { parent, dependsOn: route ? [route.rule] : [] });
+            }, { parent, dependsOn: route ? [route.rule] : nlb ? [nlb.loadBalancer] : [] });
+            if (nlb) {
+                for (const np of nlbPorts) {
+                    new aws.vpc.SecurityGroupEgressRule(`${svcName}-from-nlb-${np.protocol}-${np.port}`, {
+                        securityGroupId: nlb.securityGroup.id, referencedSecurityGroupId: service.securityGroupId,
+                        ipProtocol: np.protocol, fromPort: np.port, toPort: np.port, description: `To ${spec.name} tasks`,
+                    }, { parent });
+                }
+                nlbDnsNames[spec.name] = nlb.loadBalancer.dnsName;
+                if (nlb.endpointService) {
+                    endpointServiceNames[spec.name] = nlb.endpointService.serviceName;
+                }
+            }
             if (route) {
                 new aws.vpc.SecurityGroupEgressRule(`${svcName}-from-alb`, {
                     securityGroupId: lb.securityGroup.id, referencedSecurityGroupId: service.securityGroupId,
                     ipProtocol: "tcp", fromPort: svc.port, toPort: svc.port, description: `To ${spec.name} tasks`,
                 }, { parent });
             }
-            new aws.vpc.SecurityGroupEgressRule(`${svcName}-from-mesh`, {
-                securityGroupId: mesh.id, referencedSecurityGroupId: service.securityGroupId,
-                ipProtocol: "tcp", fromPort: svc.port, toPort: svc.port, description: `Service Connect to ${spec.name}`,
-            }, { parent });
+            if (!udp) {
+                new aws.vpc.SecurityGroupEgressRule(`${svcName}-from-mesh`, {
+                    securityGroupId: mesh.id, referencedSecurityGroupId: service.securityGroupId,
+                    ipProtocol: "tcp", fromPort: svc.port, toPort: svc.port, description: `Service Connect to ${spec.name}`,
+                }, { parent });
+            }
             serviceNames[spec.name] = service.serviceName;
         }
 
@@ -119,6 +157,8 @@ export class FargateMicroservices extends pulumi.ComponentResource {
         this.url = pulumi.interpolate`${lb.https ? "https" : "http"}://${lb.alb.dnsName}`;
         this.namespaceArn = namespace.arn;
         this.serviceNames = pulumi.output(serviceNames);
+        this.nlbDnsNames = pulumi.output(nlbDnsNames);
+        this.endpointServiceNames = pulumi.output(endpointServiceNames);
         this.registerOutputs({
             clusterName: this.clusterName,
             clusterArn: this.clusterArn,
@@ -128,6 +168,8 @@ export class FargateMicroservices extends pulumi.ComponentResource {
             url: this.url,
             namespaceArn: this.namespaceArn,
             serviceNames: this.serviceNames,
+            nlbDnsNames: this.nlbDnsNames,
+            endpointServiceNames: this.endpointServiceNames,
         });
     }
 }

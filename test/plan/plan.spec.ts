@@ -144,6 +144,17 @@ describe("offline plan with the fixture pack", () => {
             assert.deepEqual(Object.keys(result.outputs!.vpcIds as object).sort(), ["eu-west-1", "us-east-1"]);
         });
 
+        it("plans the GPU, EFS, NLB and Fargate profile example with no mandatory violation", async () => {
+            const result = await planProgram(userProgram(path.join(REPO_ROOT, "examples", "gpu-and-efs")), { policyPack: PACK });
+            assert.equal(exitCode(result), 0);
+            const count = (type: string) => deployed(result).filter((r) => r.type === type).length;
+            assert.deepEqual([count("aws:efs/fileSystem:FileSystem"), count("aws:efs/mountTarget:MountTarget"), count("aws:efs/accessPoint:AccessPoint")], [2, 6, 2]);
+            assert.deepEqual([count("aws:ec2/vpcEndpointService:VpcEndpointService"), count("aws:eks/fargateProfile:FargateProfile"),
+                count("aws:appautoscaling/scheduledAction:ScheduledAction")], [1, 1, 2]);
+            const template = deployed(result).find((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate" && r.name === "ml-instances")!;
+            assert.equal(template.inputs.imageId, "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id");
+        });
+
         it("plans with the benchmark's empty pack: the protocol runs, and no policy reports the bad program's faults", async () => {
             const empty = await PolicySession.start(EMPTY_POLICY_PACK);
             try {

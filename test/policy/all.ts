@@ -11,11 +11,12 @@ import { networkPolicies } from "../../policy/network";
 import { peerPolicies } from "../../policy/peer";
 import { securityPolicies } from "../../policy/security";
 import { stackPolicies } from "../../policy/stack";
+import { storageAndNlbPolicies } from "../../policy/storage-and-nlb";
 
 /** Every policy of the pack, in the order policy/index.ts passes them (tests never import index.ts: it starts a server). */
 export const ALL_POLICIES = [
     ...ecrPolicies, ...ecrPullPolicies, ...ecsPolicies, ...eksPolicies, ...eksStackPolicies, ...kubernetesPolicies,
-    ...networkPolicies, ...peerPolicies, ...securityPolicies, ...stackPolicies, ...deployReadinessPolicies, ...costPolicies,
+    ...networkPolicies, ...peerPolicies, ...securityPolicies, ...stackPolicies, ...deployReadinessPolicies, ...costPolicies, ...storageAndNlbPolicies,
 ];
 export const RESOURCE_POLICIES = ALL_POLICIES.filter((p) => "validateResource" in p) as ResourceValidationPolicy[];
 export const STACK_POLICIES = ALL_POLICIES.filter((p) => "validateStack" in p) as StackValidationPolicy[];

@@ -57,7 +57,7 @@ describe("policy: pack conventions", () => {
             .flatMap((f) => [...fs.readFileSync(path.join(dir, f), "utf8").matchAll(/^export const (\w+Policies) = /gm)].map((m) => m[1]));
         assert.deepEqual(arrays.filter((a) => !index.includes(`...${a}`)), []);
         assert.ok(index.includes('new PolicyPack("aws-containers"'));
-        assert.equal(arrays.length, 11);
+        assert.equal(arrays.length, 12);
     });
 });
 

@@ -156,6 +156,9 @@ describe("policy: stack rules", () => {
             variant(fixtures.queue(), "props.redrivePolicy", undefined), fixtures.vpc(),
             // Applied through the private-only endpoint; and a node group nothing scales up from 0.
             fixtures.deployment(), variant(fixtures.nodeGroup(), "props.scalingConfig", { minSize: 0, desiredSize: 0, maxSize: 10 }),
+            // A Fargate profile in a subnet tagged for internet-facing load balancers.
+            variant(fixtures.subnet("us-east-1a", "subnet-pub"), "props.tags", { "kubernetes.io/role/elb": "1" }),
+            { type: "aws:eks/fargateProfile:FargateProfile", name: "apps", props: { clusterName: "platform", subnetIds: ["subnet-pub"], selectors: [{ namespace: "apps" }] } },
         ];
         const tagged = STACK_POLICIES.map((p) => ({ p, type: taggedType(p.validateStack) })).filter((t) => t.type !== undefined);
         assert.deepEqual(tagged.map((t) => t.p.name).sort(), [
@@ -163,7 +166,7 @@ describe("policy: stack rules", () => {
             "c13-managed-addons", "c15-ec2-placement", "c2-ecs-capacity-providers", "c3-ecr-enhanced-scanning-coverage",
             "c3-ecr-lifecycle-policy", "c3-ecr-replication", "c4-fargate-platform-version", "c5-service-discovery",
             "c7-pod-identity-agent", "c8-spot-only-load-balanced", "deploy-eks-endpoint-reachable", "deploy-node-group-scaled",
-            "sec-sqs-dead-letter-queue", "sec-vpc-flow-logs",
+            "sec-fargate-profile-private-subnets", "sec-sqs-dead-letter-queue", "sec-vpc-flow-logs",
         ]);
         for (const { p, type } of tagged) {
             const found = await validateStack(p, faulty, {}, false);
