@@ -7,7 +7,7 @@ import { MockRun, runProgram } from "../../plan/engine/mock-engine";
 import { projectStacks, REPO_ROOT, userProgram } from "../../plan/engine/program";
 import { runStack } from "../harness";
 
-export const EXAMPLES = ["shop-network"];
+export const EXAMPLES = ["shop-network", "gpu-and-efs"];
 const runs = new Map<string, Promise<MockRun>>();
 
 /** The planned run of `name`: a stack of stacks/ or "examples/<dir>". */

@@ -23,7 +23,7 @@ describe("deploy readiness: every stack and example against upstream definitions
     const all = (type?: string) => Object.values(runs).flatMap((r) => (type ? r.ofType(type) : r.workload));
 
     it("plans every stack and the examples", () => {
-        assert.deepEqual(names, ["active-active", "ecr-pull-k3s", "eks-auto-mode", "eks-platform", "fargate-microservices", "registry", "sqs-batch", "examples/shop-network"]);
+        assert.deepEqual(names, ["active-active", "ecr-pull-k3s", "eks-auto-mode", "eks-platform", "fargate-microservices", "registry", "sqs-batch", "examples/shop-network", "examples/gpu-and-efs"]);
     });
 
     it("ECS: every container definition has only ContainerDefinition members, of the right types and values", () => {
