@@ -8,6 +8,7 @@ const BASE: EksPlatformArgs = {
     privateSubnetIds: ["subnet-0aaa", "subnet-0bbb", "subnet-0ccc"],
     availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
     supportCheckDate: "2026-11-22",
+    publicAccessCidrs: ["203.0.113.0/24"],
 };
 
 const platform = (name: string, args: Partial<EksPlatformArgs>) => runProgram(() => {

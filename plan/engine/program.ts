@@ -8,7 +8,7 @@ import Module = require("module");
 import * as path from "path";
 import { PlanInputError } from "../plan-error";
 import { listStacks, loadStackConfig, readProjectName } from "./stack-config";
-import { typecheckProgram } from "./typecheck";
+import type * as Typecheck from "./typecheck";
 
 /** A Pulumi program with one stack's config: what the plan runs in the mock runtime. */
 export interface ProgramSpec {
@@ -58,7 +58,8 @@ export function userProgram(dir: string, stack?: string, options: { typecheck?: 
     const config = loadStackConfig(configDir, stack, project);
     const entry = path.join(root, doc.main ?? ".");
     if (options.typecheck ?? false) {
-        typecheckProgram(root, entry);
+        // Loaded only when asked: the compiler stays off the plan's path otherwise (issue 22).
+        (require("./typecheck") as typeof Typecheck).typecheckProgram(root, entry);
     }
     return {
         project,

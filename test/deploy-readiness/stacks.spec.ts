@@ -67,7 +67,7 @@ describe("deploy readiness: every stack and example against upstream definitions
 
     it("Karpenter: the controller policy grants only actions of Karpenter's v1.14.1 CloudFormation template", () => {
         const policies = all("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.endsWith("karpenter-controller-policy"));
-        assert.equal(policies.length, 2, "one per eks-platform region");
+        assert.equal(policies.length, 3, "one per Karpenter-mode cluster: the eks-platform stack's two regions and the gpu-and-efs example");
         assert.deepEqual(policies.flatMap((p) => karpenterPolicyProblems(p.inputs.policy, p.name)), []);
     });
 
