@@ -173,7 +173,7 @@ describe("ECS features: bad input is refused before anything is created", () => 
         assertInputError(await task({ efsVolumes: [{ name: "data", fileSystemId: "fs-0123456789abcdef0", rootDirectory: "data/../x" }] }),
             "efsVolumes[0].rootDirectory", '"data/../x"', "absolute path");
         assertInputError(await task({ efsVolumes: [{ name: "data" }], efsNetwork: { vpcId: "vpc-1", privateSubnetIds: aws.ec2.getSubnetsOutput({}).ids } }),
-            "efsNetwork.subnetCount", "is missing");
+            "efsNetwork.azCount", "is missing");
     });
     it("refuses overlapping or gapped steps, bad schedules and min above max", async () => {
         const scaled = (scaling: object) => inRegion((provider) => {

@@ -252,8 +252,8 @@ export function resolveQueueBatchArgs(args: QueueBatchArgs): ResolvedQueueBatchA
         `${show(args.toleratedFailureCount)} is not a whole number of items, 0 or more`);
     const objectRetention = args.pipelineObjectRetentionDays ?? 30;
     errors.require(isInt(objectRetention, 1), "pipelineObjectRetentionDays", `${show(objectRetention)} is not a whole number of days, 1 or more`);
-    const worker = resolveWorker(args.worker, processing, errors, { vpcId: args.vpcId, privateSubnetIds: args.privateSubnetIds, subnetCount: args.azCount });
-    const stages = resolveStages(args.stages, errors, { vpcId: args.vpcId, privateSubnetIds: args.privateSubnetIds, subnetCount: args.azCount });
+    const worker = resolveWorker(args.worker, processing, errors, { vpcId: args.vpcId, privateSubnetIds: args.privateSubnetIds, azCount: args.azCount });
+    const stages = resolveStages(args.stages, errors, { vpcId: args.vpcId, privateSubnetIds: args.privateSubnetIds, azCount: args.azCount });
     checkArgumentKeys(errors, "QueueBatch", args);
     errors.throwIfAny();
     return {

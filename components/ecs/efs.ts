@@ -37,8 +37,8 @@ export interface EfsNetworkArgs {
     readonly vpcId: pulumi.Input<string>;
     /** Private subnets, one per zone: one mount target each. */
     readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** How many `privateSubnetIds` there are; needed when they are an output (e.g. a network's), whose length is unknown at construction. */
-    readonly subnetCount?: number;
+    /** How many `privateSubnetIds` (zones) there are; needed when they are an output (e.g. a network's), whose length is unknown at construction. */
+    readonly azCount?: number;
 }
 
 export interface ResolvedEfsVolume {
@@ -57,7 +57,7 @@ const VOLUME_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 export const IA_TRANSITION_DAYS: readonly number[] = [1, 7, 14, 30, 60, 90, 180, 270, 365];
 
 export function resolveEfsVolumes(errors: ArgumentErrors, path: string, task: string, volumes: readonly EfsVolumeArgs[],
-    network: EfsNetworkArgs | undefined, subnetCountPath = "efsNetwork.subnetCount"): ResolvedEfsVolume[] {
+    network: EfsNetworkArgs | undefined, azCountPath = "efsNetwork.azCount"): ResolvedEfsVolume[] {
     const resolved = volumes.map((v, i) => {
         const p = `${path}[${i}]`;
         const r: ResolvedEfsVolume = {
@@ -94,18 +94,18 @@ export function resolveEfsVolumes(errors: ArgumentErrors, path: string, task: st
         errors.require(false, path, `volume name ${show(dup)} appears more than once; names must be unique`);
     }
     if (network && resolved.some((v) => v.fileSystemId === undefined)) {
-        const count = subnetCount(network);
-        errors.require(count !== undefined, subnetCountPath,
+        const count = azCount(network);
+        errors.require(count !== undefined, azCountPath,
             "is missing while privateSubnetIds is an output; give the number of private subnets so each gets a mount target");
-        errors.require(count === undefined || Number.isInteger(count) && count >= 1 && count <= 6, subnetCountPath,
+        errors.require(count === undefined || Number.isInteger(count) && count >= 1 && count <= 6, azCountPath,
             `${show(count)} is not a number of subnets from 1 to 6`);
     }
     return resolved;
 }
 
-function subnetCount(network: EfsNetworkArgs): number | undefined {
-    // A stack validating before its network exists passes an empty list: the count then comes from subnetCount.
-    return Array.isArray(network.privateSubnetIds) && network.privateSubnetIds.length > 0 ? network.privateSubnetIds.length : network.subnetCount;
+function azCount(network: EfsNetworkArgs): number | undefined {
+    // A stack validating before its network exists passes an empty list: the count then comes from azCount.
+    return Array.isArray(network.privateSubnetIds) && network.privateSubnetIds.length > 0 ? network.privateSubnetIds.length : network.azCount;
 }
 
 /** What a task definition needs of one volume once its file system and access point exist. */
@@ -150,7 +150,7 @@ function createFileSystem(name: string, v: ResolvedEfsVolume, network: EfsNetwor
     new aws.vpc.SecurityGroupEgressRule(`${name}-clients-nfs`, {
         securityGroupId: clients.id, referencedSecurityGroupId: targets.id, ipProtocol: "tcp", fromPort: 2049, toPort: 2049, description: `NFS to ${name}`,
     }, opts);
-    const count = subnetCount(network)!;
+    const count = azCount(network)!;
     const ids = pulumi.output(network.privateSubnetIds);
     for (let i = 0; i < count; i++) {
         new aws.efs.MountTarget(`${name}-target-${i}`, { fileSystemId: fs.id, subnetId: ids.apply((a) => a[i]), securityGroups: [targets.id] }, opts);

@@ -61,7 +61,7 @@ export interface ResolvedTaskDefinitionArgs {
  * and `containerPath` (optional) names container i where that component's user wrote it.
  */
 export function resolveTaskDefinitionArgs(args: FargateTaskDefinitionArgs, errors: ArgumentErrors, path = "",
-    containerPath?: (i: number) => string, taskName = "task", subnetCountPath?: string): ResolvedTaskDefinitionArgs {
+    containerPath?: (i: number) => string, taskName = "task", azCountPath?: string): ResolvedTaskDefinitionArgs {
     const r: ResolvedTaskDefinitionArgs = {
         cpu: args.cpu ?? 256,
         memory: args.memory ?? 512,
@@ -69,7 +69,7 @@ export function resolveTaskDefinitionArgs(args: FargateTaskDefinitionArgs, error
         containers: resolveContainers(errors, `${path}containers`, args.containers ?? [], containerPath),
         logRetentionInDays: args.logRetentionInDays ?? 30,
         ephemeralStorageGiB: args.ephemeralStorageGiB,
-        efsVolumes: resolveEfsVolumes(errors, `${path}efsVolumes`, taskName, args.efsVolumes ?? [], args.efsNetwork, subnetCountPath),
+        efsVolumes: resolveEfsVolumes(errors, `${path}efsVolumes`, taskName, args.efsVolumes ?? [], args.efsNetwork, azCountPath),
         gpu: false,
     };
     const volumeNames = r.efsVolumes.map((v) => v.name);

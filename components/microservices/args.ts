@@ -195,7 +195,7 @@ function resolveService(errors: ArgumentErrors, s: MicroserviceSpec, i: number, 
     const task = resolveTaskDefinitionArgs({
         cpu: s.cpu, memory: s.memory, cpuArchitecture: s.cpuArchitecture, logRetentionInDays,
         containers: [mainContainer(s, "image", port, healthCheckPath), ...(s.sidecars ?? [])],
-        efsVolumes: s.efsVolumes, efsNetwork: { vpcId: "", privateSubnetIds: pulumi.output([]), subnetCount: azCount },
+        efsVolumes: s.efsVolumes, efsNetwork: { vpcId: "", privateSubnetIds: pulumi.output([]), azCount: azCount },
     }, errors, p, (c) => c === 0 ? `services[${i}]` : `${p}sidecars[${c - 1}]`, s.name, "azCount");
     // The service-level rules (strategy, counts) are the shared block's; alarms and targets are filled in later.
     resolveServiceArgs({

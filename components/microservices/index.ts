@@ -77,7 +77,7 @@ export class FargateMicroservices extends pulumi.ComponentResource {
                 secretsKmsKeyArns: spec.secretsKmsKeyArns,
                 enableExecuteCommand: spec.enableExecuteCommand,
                 efsVolumes: spec.efsVolumes,
-                efsNetwork: { vpcId: args.vpcId, privateSubnetIds: args.privateSubnetIds, subnetCount: args.azCount },
+                efsNetwork: { vpcId: args.vpcId, privateSubnetIds: args.privateSubnetIds, azCount: args.azCount },
             }, { parent });
 
             const route = svc.internal || svc.nlb ? undefined : createRoute(svcName, args.vpcId, lb, svc, this);

@@ -27,7 +27,7 @@ const inference = new FargateTaskDefinition("inference", {
     }],
     // A file system of its own: encrypted with a new key, backed up, a mount target in each private subnet.
     efsVolumes: [{ name: "models", readOnly: true, posixUser: { uid: 1000, gid: 1000 } }],
-    efsNetwork: { vpcId: net.vpcId, privateSubnetIds: net.privateSubnetIds, subnetCount: azCount },
+    efsNetwork: { vpcId: net.vpcId, privateSubnetIds: net.privateSubnetIds, azCount: azCount },
 }, { provider });
 
 new EcsService("inference", {
