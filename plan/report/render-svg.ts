@@ -74,7 +74,19 @@ export class MermaidRenderer {
             try {
                 await mermaid.parse(source);
                 const { svg } = await mermaid.render("architecture", source);
-                return { svg: svg as string };
+                // Mermaid returns HTML serialisation (labels hold a bare <br>); a .svg file is read as XML, so
+                // serialise the drawn element as XML and check that it parses as an SVG document.
+                // This function runs in the page: its DOM, not Node's (the project compiles without lib "dom").
+                const dom = globalThis as any;
+                const holder = dom.document.createElement("div");
+                holder.innerHTML = svg;
+                const xml: string = new dom.XMLSerializer().serializeToString(holder.querySelector("svg"));
+                const parsed = new dom.DOMParser().parseFromString(xml, "image/svg+xml");
+                const bad = parsed.getElementsByTagName("parsererror")[0];
+                if (bad) {
+                    return { error: `the SVG is not well-formed XML: ${bad.textContent}` };
+                }
+                return { svg: xml };
             } catch (err) {
                 return { error: String((err as Error)?.message ?? err) };
             }
