@@ -8,4 +8,4 @@ export { COMMERCIAL_REGIONS, ProviderSettings, createRegionalProviders } from ".
 export * from "./ecs";
 export { FargateMicroservices, FargateMicroservicesArgs, MicroserviceSpec, MicroservicesSettings, RegionalMicroservicesSettings, SharedMicroservicesSettings } from "./microservices";
 export { PipelineStageArgs, QueueBatch, QueueBatchArgs, QueueWorkerArgs } from "./batch";
-export { ActiveActive, ActiveActiveArgs, AcceleratorArgs, DnsArgs, GlobalTableArgs, RegionHealthCheckArgs, TableKeyArgs } from "./global";
+export { ActiveActive, ActiveActiveEdge, ActiveActiveEdgeArgs, ActiveActiveGlobal, ActiveActiveRegion, ActiveActiveRegionArgs, RegionalStackOutputs, ActiveActiveArgs, AcceleratorArgs, DnsArgs, GlobalTableArgs, RegionHealthCheckArgs, TableKeyArgs } from "./global";

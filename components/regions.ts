@@ -23,6 +23,11 @@ export interface ProviderSettings {
     readonly allowedAccountIds?: string[];
     /** Extra default tags on every taggable resource, merged over stack, region and managed-by. */
     readonly defaultTags?: { [key: string]: string };
+    /**
+     * Value of the `stack` default tag. A deployment split into per-region stacks tags every stack with
+     * the name they share, so splitting a stack changes no provider's inputs. @default the Pulumi stack's name
+     */
+    readonly stackTag?: string;
 }
 
 /**
@@ -89,7 +94,7 @@ export function createRegionalProviders(
             assumeRoles: settings.assumeRoleArn
                 ? [{ roleArn: settings.assumeRoleArn, sessionName: settings.assumeRoleSessionName ?? "pulumi-aws-containers" }]
                 : undefined,
-            defaultTags: { tags: defaultTags(stack, region, settings.defaultTags) },
+            defaultTags: { tags: defaultTags(settings.stackTag ?? stack, region, settings.defaultTags) },
         }, opts);
     }
     return providers;

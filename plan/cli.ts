@@ -13,10 +13,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PolicySession } from "./analyzer/session";
-import { DEFAULT_POLICY_PACK, ProgramSpec, projectStack, projectStacks, userProgram } from "./engine/program";
+import { DEFAULT_POLICY_PACK, projectStack, projectStacks, userProgram } from "./engine/program";
 import type * as PackConfig from "./pack/config";
 import type { PolicyPackConfig } from "./pack/types";
-import type * as Plan from "./plan";
+import type * as Stacks from "./stacks";
 import { PlanInputError } from "./plan-error";
 import type * as JsonReport from "./report/json";
 import type * as Summary from "./report/summary";
@@ -32,6 +32,10 @@ const USAGE = `usage: npm run plan -- <stack> [options]
   --policy-pack DIR     the CrossGuard pack to run (default: policy/)
   --policy-config FILE  per-policy enforcement levels and settings (JSON, as --policy-pack-config)
   --json FILE           also write the plan as JSON (an array of plans with --all)
+  --stack-outputs FILE  answer StackReferences from an earlier plan's --json (else the stacks
+                        referenced are planned first; outputs of stacks nobody plans stay unknown)
+  --region-down REGION  outage drill: everything in REGION fails as an unreachable endpoint would;
+                        reports which stacks can still deploy
   --debug               full stack traces and the pack's stderr
 Exit status: 0 clean or advisory only, 1 mandatory violations, 2 bad input.`;
 
@@ -42,6 +46,8 @@ interface CliArgs {
     policyPack: string;
     policyConfig?: string;
     json?: string;
+    stackOutputs?: string;
+    regionDown?: string;
     debug: boolean;
 }
 
@@ -63,6 +69,8 @@ function parseArgs(argv: string[]): CliArgs {
             case "--policy-pack": args.policyPack = path.resolve(valueOf(a, i++)); break;
             case "--policy-config": args.policyConfig = valueOf(a, i++); break;
             case "--json": args.json = valueOf(a, i++); break;
+            case "--stack-outputs": args.stackOutputs = valueOf(a, i++); break;
+            case "--region-down": args.regionDown = valueOf(a, i++); break;
             case "-h": case "--help": console.log(USAGE); process.exit(0); break;
             default:
                 if (a.startsWith("-") || args.stack !== undefined) {
@@ -75,15 +83,6 @@ function parseArgs(argv: string[]): CliArgs {
         throw new PlanInputError(`name one stack, or --all, or --program DIR\n${USAGE}`);
     }
     return args;
-}
-
-/** The programs to plan, each resolved lazily so that one bad stack does not stop `--all`. */
-function targets(args: CliArgs): (() => ProgramSpec)[] {
-    if (args.program) {
-        return [() => userProgram(args.program!, args.stack)];
-    }
-    const stacks = args.all ? projectStacks() : [args.stack!];
-    return stacks.map((s) => () => projectStack(s));
 }
 
 function report(err: unknown, debug: boolean): void {
@@ -105,42 +104,54 @@ async function main(argv: string[]): Promise<number> {
     if (args.debug) {
         Error.stackTraceLimit = Infinity;
     }
-    const plans = targets(args);
     // The pack starts first, while this process loads the plan's and the program's modules (~1 s):
     // the engine, too, starts analyzers as the preview begins. Several stacks share the one pack,
     // configured afresh for each as the engine would.
     const session = PolicySession.launch(args.policyPack, { debug: args.debug });
-    const { planProgram } = require("./plan") as typeof Plan;
+    const { planInOrder } = require("./stacks") as typeof Stacks;
     const { exitCode } = require("./report/summary") as typeof Summary;
-    const { formatPlan } = require("./report/text") as typeof TextReport;
-    const { planJson } = require("./report/json") as typeof JsonReport;
-    const results: Plan.PlanResult[] = [];
+    const { drillSummary, formatPlan } = require("./report/text") as typeof TextReport;
+    const { planJson, readStackOutputs } = require("./report/json") as typeof JsonReport;
+    let plans: Stacks.StackPlan[] = [];
     let status = 0;
+    const many = () => args.all || plans.length > 1;
     try {
         const { loadPolicyConfig } = require("./pack/config") as typeof PackConfig;
         const policyConfig: PolicyPackConfig | undefined = args.policyConfig ? loadPolicyConfig(args.policyConfig) : undefined;
-        for (const target of plans) {
-            try {
-                const result = await planProgram(target(), { policyPack: args.policyPack, policyConfig, session, debug: args.debug });
-                console.log(formatPlan(result));
-                results.push(result);
-                status = Math.max(status, exitCode(result));
-            } catch (err) {
-                if (plans.length === 1) {
-                    throw err;
-                }
-                report(err, args.debug);
+        const knownOutputs = args.stackOutputs ? readStackOutputs(args.stackOutputs) : undefined;
+        const options = { policyPack: args.policyPack, policyConfig, session, debug: args.debug, regionDown: args.regionDown, knownOutputs };
+        const onPlan = (p: Stacks.StackPlan) => {
+            if (p.result) {
+                console.log(formatPlan(p.result));
+                status = Math.max(status, exitCode(p.result));
+            } else if (p.blockedByRegion) {
+                console.log(`${p.stack}: cannot deploy while ${p.blockedByRegion} is down`);
+            } else {
                 status = 2;
+                if (args.all || p.stack !== (args.stack ?? "")) {
+                    report(p.error, args.debug);
+                }
             }
-            if (plans.length > 1) {
-                console.log("");
-            }
+            console.log("");
+        };
+        if (args.program) {
+            plans = await planInOrder([args.stack ?? ""], () => userProgram(args.program!, args.stack), { ...options, projectStacks: [], onPlan });
+        } else {
+            const stacks = projectStacks();
+            plans = await planInOrder(args.all ? stacks : [args.stack!], projectStack, { ...options, projectStacks: stacks, onPlan });
+        }
+        const wanted = plans.find((p) => p.stack === (args.program ? plans[0].stack : args.stack));
+        if (!args.all && !args.regionDown && wanted?.error !== undefined) {
+            throw wanted.error;
+        }
+        if (args.regionDown) {
+            console.log(drillSummary(args.regionDown, plans));
         }
     } finally {
         session.close();
     }
     if (args.json) {
-        const doc = args.all ? results.map(planJson) : planJson(results[0]);
+        const doc = many() ? plans.filter((p) => p.result).map((p) => planJson(p.result!)) : planJson(plans.find((p) => p.result)!.result!);
         fs.writeFileSync(args.json, JSON.stringify(doc, null, 2) + "\n");
         console.log(`wrote ${args.json}`);
     }

@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
-import { loadStackConfig } from "../plan/engine/stack-config";
-import { assertInputError, jsonInput, MockRun, RecordedResource, runStack, STACKS_DIR, typeCounts } from "./harness";
+import { assertInputError, jsonInput, MockRun, RecordedResource, runStack, typeCounts , stackConfig } from "./harness";
 
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
 const ALL = [...REGIONS, "us-west-2"];
@@ -17,7 +16,7 @@ const ON_GLOBAL_PROVIDER = GLOBAL_TYPES.filter((t) => !t.startsWith("aws:dynamod
 
 /** The stack's own section, so a test can change one field of it. */
 function section(): any {
-    return JSON.parse(loadStackConfig(STACKS_DIR, "active-active", "aws-containers")["aws-containers:active-active"]);
+    return JSON.parse(stackConfig("active-active")["aws-containers:active-active"]);
 }
 
 /** The region a resource's name says it belongs to (`app-<region>…`); undefined for the global ones. */

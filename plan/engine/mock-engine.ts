@@ -4,7 +4,26 @@
  * engine would see them during a preview. Data sources are answered by fixtures.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as resproto from "@pulumi/pulumi/proto/resource_pb";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { ALB_ZONE_IDS, INVOKE_FIXTURES, MOCK_ACCOUNT_ID } from "./fixtures";
+
+/** The resource type of `pulumi.StackReference`: the engine answers it with the named stack's outputs. */
+export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+
+/** Outputs of another stack in wire form (unknowns as the unknown sentinel, secrets as secret signatures). */
+export type StackOutputs = Record<string, any>;
+
+/**
+ * A registration, invoke or provider configuration in a region the drill took down: what the provider
+ * reports when the region's endpoints do not answer.
+ */
+export class RegionDownError extends Error {
+    constructor(readonly region: string, what: string) {
+        super(`${what}: RequestError: send request failed: dial tcp: lookup endpoints of ${region}: i/o timeout (region ${region} is down in this drill)`);
+        this.name = "RegionDownError";
+    }
+}
 
 /** One registered resource as the engine saw it. */
 export interface RecordedResource {
@@ -54,6 +73,8 @@ export interface RecordedInvoke {
 export class MockRun {
     readonly resources: RecordedResource[] = [];
     readonly invokes: RecordedInvoke[] = [];
+    /** Stacks the program referenced (`pulumi.StackReference` names), in order. */
+    readonly stackReferences: string[] = [];
     private readonly index = new Map<string, RecordedResource>();
     /** What the program returned (stack outputs), when it did not throw. */
     outputs: Record<string, unknown> | undefined;
@@ -233,15 +254,26 @@ process.on("unhandledRejection", (reason) => {
     run.fail(reason);
 });
 const providerRegions = new Map<string, string | undefined>();
+let currentOptions: RunOptions = {};
 
 const mocks: pulumi.runtime.Mocks = {
     newResource(args: pulumi.runtime.MockResourceArgs) {
-        const region = args.type.startsWith("pulumi:providers:") ? args.inputs.region : regionOf(args.provider);
+        if (args.type === STACK_REFERENCE_TYPE) {
+            return stackReference(String(args.inputs.name));
+        }
+        const isProvider = args.type.startsWith("pulumi:providers:");
+        const region = isProvider ? args.inputs.region : regionOf(args.provider);
+        if (region !== undefined && region === currentOptions.regionDown) {
+            throw new RegionDownError(region, isProvider ? `configuring provider ${args.name}` : `registering ${args.type} ${args.name}`);
+        }
         return { id: `${args.name}-id`, state: computedState(args.type, args.name, args.inputs, region) };
     },
     call(args: pulumi.runtime.MockCallArgs) {
         const region = regionOf(args.provider);
         current?.invokes.push({ token: args.token, args: args.inputs, region });
+        if (region !== undefined && region === currentOptions.regionDown) {
+            throw new RegionDownError(region, `invoking ${args.token}`);
+        }
         const fixture = INVOKE_FIXTURES[args.token];
         if (!fixture) {
             throw new Error(`no invoke fixture for ${args.token}; add one in plan/engine/fixtures.ts`);
@@ -249,6 +281,16 @@ const mocks: pulumi.runtime.Mocks = {
         return fixture(args.inputs, region);
     },
 };
+
+/**
+ * The engine's answer to a StackReference: the named stack's outputs, or all of them unknown when
+ * nobody planned it (as a preview shows a stack whose outputs it cannot read yet).
+ */
+function stackReference(name: string): { id: string; state: Record<string, any> } {
+    current?.stackReferences.push(name);
+    const outputs = currentOptions.stackOutputs?.(name);
+    return { id: name, state: { name, outputs: outputs ?? unknownValue, secretOutputNames: [] } };
+}
 
 function regionOf(providerRef: string | undefined): string | undefined {
     if (!providerRef) {
@@ -307,6 +349,10 @@ function recordRegistrations(): void {
         const run = current;
         const inputs = pulumi.runtime.deserializeProperties(req.getObject());
         return register(req, (err: any, resp: any) => {
+            if (!err && resp && req.getType() === STACK_REFERENCE_TYPE) {
+                // As in a preview, outputs the referenced stack does not know yet stay unknown.
+                resp.setResult(resproto.Result.SKIP);
+            }
             if (!err && resp && run) {
                 const urn: string = resp.getUrn();
                 const type: string = req.getType();
@@ -375,6 +421,13 @@ export interface RunOptions {
     readonly onResource?: (resource: RecordedResource) => void;
     /** Called when a resource's outputs are registered after it (`registerOutputs`). */
     readonly onOutputs?: (resource: RecordedResource) => void;
+    /**
+     * Answers a `pulumi.StackReference` to the stack `name` (as the program wrote it) with that stack's
+     * outputs in wire form; undefined leaves every output unknown. It may throw to stop the program.
+     */
+    readonly stackOutputs?: (name: string) => StackOutputs | undefined;
+    /** The outage drill: every registration, invoke and provider configuration in this region fails. */
+    readonly regionDown?: string;
 }
 
 /**
@@ -389,6 +442,7 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
     run.onResource = options.onResource;
     run.onOutputs = options.onOutputs;
     current = run;
+    currentOptions = options;
     providerRegions.clear();
     try {
         pulumi.runtime.setAllConfig(options.config ?? {}, []);
@@ -405,6 +459,7 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
     } finally {
         last = run;
         current = undefined;
+        currentOptions = {};
     }
     return run;
 }
