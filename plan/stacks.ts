@@ -1,8 +1,9 @@
 /**
  * Plans several stacks of a project in dependency order: each StackReference is answered with the
  * outputs planned for the stack it names (or given from an earlier plan's JSON). A stack whose
- * reference names a project stack not planned yet is stopped at that reference, its dependency planned
- * first, and then planned again; a reference to a stack nobody plans keeps its outputs unknown.
+ * reference names a project stack not planned yet has its dependencies planned first and is then
+ * planned again (which stack a program references is known only once it runs); a reference to a stack
+ * nobody plans keeps its outputs unknown.
  */
 import { RegionDownError, StackOutputs } from "./engine/mock-engine";
 import type { ProgramSpec } from "./engine/program";
@@ -33,12 +34,6 @@ export function referencedStack(name: string): string {
     return name.split("/").pop()!;
 }
 
-class MissingDependency extends Error {
-    constructor(readonly stack: string) {
-        super(`plan ${stack} first`);
-    }
-}
-
 /** Plans `stacks` (and the project stacks they reference) in dependency order. */
 export async function planInOrder(stacks: readonly string[], specOf: (stack: string) => ProgramSpec, options: OrderOptions): Promise<StackPlan[]> {
     const outputs = new Map<string, StackOutputs>(Object.entries(options.knownOutputs ?? {}));
@@ -52,26 +47,30 @@ export async function planInOrder(stacks: readonly string[], specOf: (stack: str
         }
         started.add(stack);
         for (;;) {
-            let missing: string | undefined;
+            const missing = new Set<string>();
             const answer = (ref: string) => {
                 const name = referencedStack(ref);
-                if (outputs.has(name)) {
-                    return outputs.get(name);
+                if (!outputs.has(name) && options.projectStacks.includes(name) && !started.has(name)) {
+                    missing.add(name);
                 }
-                if (options.projectStacks.includes(name) && !started.has(name)) {
-                    missing = name;
-                    throw new MissingDependency(name);
-                }
-                return undefined;
+                return outputs.get(name);
             };
             let entry: StackPlan;
             try {
                 const result = await planProgram(specOf(stack), { ...options, stackOutputs: answer });
+                if (missing.size > 0) {
+                    for (const dependency of missing) {
+                        await plan(dependency);
+                    }
+                    continue;
+                }
                 outputs.set(stack, result.stackOutputs);
                 entry = { stack, result, dependencies: unique(result.stackReferences.map(referencedStack)) };
             } catch (err) {
-                if (missing !== undefined) {
-                    await plan(missing);
+                if (missing.size > 0) {
+                    for (const dependency of missing) {
+                        await plan(dependency);
+                    }
                     continue;
                 }
                 const down = regionDownIn(err);

@@ -446,7 +446,8 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
     providerRegions.clear();
     try {
         pulumi.runtime.setAllConfig(options.config ?? {}, []);
-        await pulumi.runtime.setMocks(mocks, options.project ?? "aws-containers", options.stack ?? "test", options.preview ?? false);
+        // The organization Pulumi Cloud gives an individual account; StackReference names start with it.
+        await pulumi.runtime.setMocks(mocks, options.project ?? "aws-containers", options.stack ?? "test", options.preview ?? false, "organization");
         recordRegistrations();
         try {
             run.outputs = await pulumi.runtime.runInPulumiStack(async () => (await program()) as any) as Record<string, unknown>;
