@@ -289,6 +289,11 @@ const mocks: pulumi.runtime.Mocks = {
 function stackReference(name: string): { id: string; state: Record<string, any> } {
     current?.stackReferences.push(name);
     const outputs = currentOptions.stackOutputs?.(name);
+    if (outputs === undefined && !pulumi.runtime.isDryRun()) {
+        // Unknown values exist only in a preview: outside one the SDK waits for them forever. From here
+        // on the run is a preview, as `pulumi preview` of a stack whose reference it cannot read yet.
+        (pulumi.runtime as unknown as { _setIsDryRun(v: boolean): void })._setIsDryRun(true);
+    }
     return { id: name, state: { name, outputs: outputs ?? unknownValue, secretOutputNames: [] } };
 }
 
