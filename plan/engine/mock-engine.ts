@@ -264,7 +264,7 @@ const mocks: pulumi.runtime.Mocks = {
         const isProvider = args.type.startsWith("pulumi:providers:");
         const region = isProvider ? args.inputs.region : regionOf(args.provider);
         if (region !== undefined && region === currentOptions.regionDown) {
-            throw new RegionDownError(region, isProvider ? `configuring provider ${args.name}` : `registering ${args.type} ${args.name}`);
+            throw regionDown(new RegionDownError(region, isProvider ? `configuring provider ${args.name}` : `registering ${args.type} ${args.name}`));
         }
         return { id: `${args.name}-id`, state: computedState(args.type, args.name, args.inputs, region) };
     },
@@ -272,7 +272,7 @@ const mocks: pulumi.runtime.Mocks = {
         const region = regionOf(args.provider);
         current?.invokes.push({ token: args.token, args: args.inputs, region });
         if (region !== undefined && region === currentOptions.regionDown) {
-            throw new RegionDownError(region, `invoking ${args.token}`);
+            throw regionDown(new RegionDownError(region, `invoking ${args.token}`));
         }
         const fixture = INVOKE_FIXTURES[args.token];
         if (!fixture) {
@@ -281,6 +281,15 @@ const mocks: pulumi.runtime.Mocks = {
         return fixture(args.inputs, region);
     },
 };
+
+/**
+ * Fails the run at once, as the engine stops a program whose step failed: the SDK would otherwise leave
+ * the resources that wait on the failed one pending forever.
+ */
+function regionDown(err: RegionDownError): RegionDownError {
+    current?.fail(err);
+    return err;
+}
 
 /**
  * The engine's answer to a StackReference: the named stack's outputs, or all of them unknown when
@@ -455,7 +464,11 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
         await pulumi.runtime.setMocks(mocks, options.project ?? "aws-containers", options.stack ?? "test", options.preview ?? false, "organization");
         recordRegistrations();
         try {
-            run.outputs = await pulumi.runtime.runInPulumiStack(async () => (await program()) as any) as Record<string, unknown>;
+            // A run that failed (see regionDown) may leave the program waiting on resources that never register.
+            const outputs = pulumi.runtime.runInPulumiStack(async () => (await program()) as any) as Promise<Record<string, unknown>>;
+            outputs.catch(() => undefined);
+            const finished = await Promise.race([outputs.then((o) => ({ o })), run.failed.then(() => undefined)]);
+            run.outputs = finished?.o;
         } catch (err) {
             run.fail(err);
         }
