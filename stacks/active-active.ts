@@ -11,7 +11,7 @@ type ActiveActiveSection = Omit<ActiveActiveArgs, "regions" | "homeRegion" | "pr
  * behind one Global Accelerator, a DynamoDB global table homed in the stack's home region, and
  * Route 53 health checks and latency records. Images come from the registry stack's replicas.
  *
- * With `aws-containers:layer` it builds one layer of the same deployment (D21 in docs/design.md):
+ * With `aws-containers:layer` it builds one layer of the same deployment (D22 in docs/design.md):
  * `global` (table home, accelerator), `region` (one region; reads the global stack), `edge` (endpoint
  * groups, dials, DNS; reads the global and every regional stack). Stacks are `<family>-global`,
  * `<family>-<region>`, `<family>-edge`. `aws-containers:trafficDials` (the edge stack's own key)

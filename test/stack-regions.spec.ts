@@ -1,5 +1,5 @@
 /**
- * One stack per region (D21): every shipped workload stack names one region; splitting the multi-region
+ * One stack per region (D22): every shipped workload stack names one region; splitting the multi-region
  * stacks moves nothing (each resource keeps its type, name and inputs); the active-active layers read
  * each other through StackReferences; and the outage drill: with the canary region down, the other
  * regional stacks and the edge stack still plan, and the edge stack drains that region.
@@ -47,7 +47,7 @@ async function runLayers(options: { regionDown?: string; overrides?: { [stack: s
     return runs;
 }
 
-describe("one stack per region (D21)", () => {
+describe("one stack per region (D22)", () => {
     it("every shipped workload stack names one region: <architecture>-<region>, or active-active's -global and -edge layers", () => {
         for (const stack of STACKS.filter((s) => s !== "registry" && s !== "ecr-pull-k3s")) {
             const cfg = stackConfig(stack);
@@ -114,6 +114,13 @@ describe("one stack per region (D21)", () => {
             assert.deepEqual([...new Set(edge.resources.filter((r) => r.custom && r.region).map((r) => r.region))], ["us-west-2"]);
             const group = edge.named("app-eu-west-1-endpoints");
             assert.match(group.wireInputs.endpointConfigurations[0].endpointId, /^arn:aws:elasticloadbalancing:eu-west-1:.*app-eu-west-1-alb/);
+        });
+
+        it("each layer aliases the one-stack ActiveActive, so resources moved with pulumi state move keep their URNs' parents", () => {
+            for (const [stack, type] of [["active-active-global", "ActiveActiveGlobal"], ["active-active-eu-west-1", "ActiveActiveRegion"], ["active-active-edge", "ActiveActiveEdge"]]) {
+                const layer = layers.get(stack)!.named("app", `aws-containers:global:${type}`);
+                assert.deepEqual(layer.aliases, [`urn:pulumi:${stack}::aws-containers::aws-containers:global:ActiveActive::app`]);
+            }
         });
 
         it("a StackReference nobody answers leaves its outputs unknown, as in a preview", async () => {

@@ -1,5 +1,5 @@
 /**
- * ActiveActive in three layers, one stack each, that depend one way (D21 in docs/design.md):
+ * ActiveActive in three layers, one stack each, that depend one way (D22 in docs/design.md):
  * ActiveActiveGlobal (the table's home and the accelerator) → ActiveActiveRegion, one per region
  * (network, services, that region's replica and key) → ActiveActiveEdge (endpoint groups with their
  * traffic dials, Route 53 health checks and records), which takes the regions' load balancers as
@@ -15,6 +15,14 @@ import { ActiveActiveArgs, GLOBAL_ACCELERATOR_REGION, resolveActiveActiveArgs } 
 import { createDnsRecords, createHealthChecks } from "./dns";
 import { createRegionalApp } from "./regional-app";
 import { createHomeTable, createReplica, createTableKey, replicaAccessPolicy } from "./table";
+
+/**
+ * Each layer answers to the one-stack ActiveActive's URN too (an alias its children inherit), so after
+ * `pulumi state move` of a running ActiveActive's resources into the layer's stack nothing is replaced.
+ */
+function asPartOfActiveActive(opts: pulumi.ComponentResourceOptions | undefined): pulumi.ComponentResourceOptions {
+    return { ...opts, aliases: [...(opts?.aliases ?? []), { type: "aws-containers:global:ActiveActive" }] };
+}
 
 /** The global layer: the table in the home region with its key, and the accelerator with its listener. */
 export class ActiveActiveGlobal extends pulumi.ComponentResource {
@@ -32,7 +40,7 @@ export class ActiveActiveGlobal extends pulumi.ComponentResource {
     constructor(name: string, args: ActiveActiveArgs, opts?: pulumi.ComponentResourceOptions) {
         const a = resolveActiveActiveArgs(args);
         refuseSingleProvider("ActiveActiveGlobal", opts);
-        super("aws-containers:global:ActiveActiveGlobal", name, {}, opts);
+        super("aws-containers:global:ActiveActiveGlobal", name, {}, asPartOfActiveActive(opts));
         const parent = this;
         const home = createRegionalProviders(name, [a.homeRegion], args.providerSettings, { parent })[a.homeRegion];
         const global = { parent, provider: createRegionalProviders(`${name}-global`, [GLOBAL_ACCELERATOR_REGION], args.providerSettings, { parent })[GLOBAL_ACCELERATOR_REGION] };
@@ -76,7 +84,7 @@ export class ActiveActiveRegion extends pulumi.ComponentResource {
         errors.require(a.regions.includes(args.region), "region", `${show(args.region ?? "(unset)")} is not one of regions ${show(a.regions)}`);
         errors.throwIfAny();
         refuseSingleProvider("ActiveActiveRegion", opts);
-        super("aws-containers:global:ActiveActiveRegion", name, {}, opts);
+        super("aws-containers:global:ActiveActiveRegion", name, {}, asPartOfActiveActive(opts));
         const region = args.region;
         const inRegion = { parent: this, provider: createRegionalProviders(name, [region], args.providerSettings, { parent: this })[region] };
         let tableArn = pulumi.output(args.tableArn);
@@ -128,7 +136,7 @@ export class ActiveActiveEdge extends pulumi.ComponentResource {
         errors.require(missing.length === 0, "endpoints", `has no load balancer for ${show(missing)}; give one per region`);
         errors.throwIfAny();
         refuseSingleProvider("ActiveActiveEdge", opts);
-        super("aws-containers:global:ActiveActiveEdge", name, {}, opts);
+        super("aws-containers:global:ActiveActiveEdge", name, {}, asPartOfActiveActive(opts));
         const global = { parent: this, provider: createRegionalProviders(`${name}-global`, [GLOBAL_ACCELERATOR_REGION], args.providerSettings, { parent: this })[GLOBAL_ACCELERATOR_REGION] };
         const lbArns = Object.fromEntries(a.regions.map((r) => [r, args.endpoints[r].loadBalancerArn]));
         const endpoints = Object.fromEntries(a.regions.map((r) => [r, { dnsName: args.endpoints[r].loadBalancerDnsName, zoneId: args.endpoints[r].loadBalancerZoneId }]));
