@@ -56,23 +56,19 @@ export async function planInOrder(stacks: readonly string[], specOf: (stack: str
                 return outputs.get(name);
             };
             let entry: StackPlan;
-            try {
-                const result = await planProgram(specOf(stack), { ...options, stackOutputs: answer });
-                if (missing.size > 0) {
-                    for (const dependency of missing) {
-                        await plan(dependency);
-                    }
-                    continue;
+            const attempt = await planProgram(specOf(stack), { ...options, stackOutputs: answer }).then((result) => ({ result }), (err: unknown) => ({ err }));
+            if (missing.size > 0) {
+                for (const dependency of missing) {
+                    await plan(dependency);
                 }
+                continue;
+            }
+            if ("result" in attempt) {
+                const result = attempt.result;
                 outputs.set(stack, result.stackOutputs);
                 entry = { stack, result, dependencies: unique(result.stackReferences.map(referencedStack)) };
-            } catch (err) {
-                if (missing.size > 0) {
-                    for (const dependency of missing) {
-                        await plan(dependency);
-                    }
-                    continue;
-                }
+            } else {
+                const err = attempt.err;
                 const down = regionDownIn(err);
                 if (down && options.regionDown) {
                     // A StackReference reads the state backend, not the region: dependents still see

@@ -52,17 +52,14 @@ export function buildActiveActive(cfg: StackConfig) {
 }
 
 function buildGlobal(args: ActiveActiveArgs) {
-    const g = new ActiveActiveGlobal("app", args);
-    return {
-        tableName: g.tableName,
-        tableArn: g.tableArn,
-        homeKeyArn: g.homeKeyArn,
-        listenerArn: g.listenerArn,
-        acceleratorDnsName: g.acceleratorDnsName,
-        acceleratorHostedZoneId: g.acceleratorHostedZoneId,
-        acceleratorIpAddresses: g.acceleratorIpAddresses,
-        deploymentOrder: g.deploymentOrder,
-    };
+    // deploymentOrder: the pipeline's waves, the canary region first.
+    return outputs(new ActiveActiveGlobal("app", args), ["tableName", "tableArn", "homeKeyArn", "listenerArn",
+        "acceleratorDnsName", "acceleratorHostedZoneId", "acceleratorIpAddresses", "deploymentOrder"]);
+}
+
+/** The stack outputs: these outputs of a layer, under their own names. */
+function outputs<T extends object, K extends keyof T>(layer: T, names: K[]): Pick<T, K> {
+    return Object.fromEntries(names.map((n) => [n, layer[n]])) as Pick<T, K>;
 }
 
 function buildRegion(cfg: StackConfig, args: ActiveActiveArgs) {
@@ -75,12 +72,7 @@ function buildRegion(cfg: StackConfig, args: ActiveActiveArgs) {
     });
     return {
         region: cfg.regions[0],
-        loadBalancerArn: r.loadBalancerArn,
-        loadBalancerDnsName: r.loadBalancerDnsName,
-        loadBalancerZoneId: r.loadBalancerZoneId,
-        tableArn: r.tableArn,
-        clusterName: r.clusterName,
-        serviceNames: r.serviceNames,
+        ...outputs(r, ["loadBalancerArn", "loadBalancerDnsName", "loadBalancerZoneId", "tableArn", "clusterName", "serviceNames"]),
     };
 }
 
@@ -101,5 +93,5 @@ function buildEdge(cfg: StackConfig, args: ActiveActiveArgs) {
         },
         endpoints,
     });
-    return { healthCheckIds: edge.healthCheckIds, trafficDials: edge.trafficDials };
+    return outputs(edge, ["healthCheckIds", "trafficDials"]);
 }
