@@ -86,11 +86,8 @@ function buildEdge(cfg: StackConfig, args: ActiveActiveArgs) {
     const edge = new ActiveActiveEdge("app", {
         ...args,
         listenerArn: global.requireOutput("listenerArn") as pulumi.Output<string>,
-        accelerator: {
-            ...args.accelerator,
-            dnsName: global.requireOutput("acceleratorDnsName") as pulumi.Output<string>,
-            hostedZoneId: global.requireOutput("acceleratorHostedZoneId") as pulumi.Output<string>,
-        },
+        acceleratorDnsName: global.requireOutput("acceleratorDnsName") as pulumi.Output<string>,
+        acceleratorHostedZoneId: global.requireOutput("acceleratorHostedZoneId") as pulumi.Output<string>,
         endpoints,
     });
     return outputs(edge, ["healthCheckIds", "trafficDials"]);

@@ -15,8 +15,10 @@ const GLOBAL_TYPES = [
 const ON_GLOBAL_PROVIDER = GLOBAL_TYPES.filter((t) => !t.startsWith("aws:dynamodb/"));
 
 /** The stack's own section, so a test can change one field of it. */
+/** The shared section (Pulumi.yaml) with the dials, which per-region stacks keep in the edge stack's file. */
 function section(): any {
-    return JSON.parse(stackConfig("active-active")["aws-containers:active-active"]);
+    const dials = JSON.parse(stackConfig("active-active-edge")["aws-containers:trafficDials"]);
+    return { ...JSON.parse(stackConfig("active-active")["aws-containers:active-active"]), trafficDials: dials };
 }
 
 /** The region a resource's name says it belongs to (`app-<region>…`); undefined for the global ones. */

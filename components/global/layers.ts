@@ -114,8 +114,10 @@ export interface RegionalStackOutputs {
 export interface ActiveActiveEdgeArgs extends ActiveActiveArgs {
     /** The accelerator's listener (ActiveActiveGlobal's `listenerArn`). */
     readonly listenerArn: pulumi.Input<string>;
-    /** The accelerator's DNS name and hosted zone, for the optional alias record. */
-    readonly accelerator: ActiveActiveArgs["accelerator"] & { readonly dnsName: pulumi.Input<string>; readonly hostedZoneId: pulumi.Input<string> };
+    /** The accelerator's DNS name (ActiveActiveGlobal's `acceleratorDnsName`), for the optional alias record. */
+    readonly acceleratorDnsName: pulumi.Input<string>;
+    /** The accelerator's hosted zone (ActiveActiveGlobal's `acceleratorHostedZoneId`). */
+    readonly acceleratorHostedZoneId: pulumi.Input<string>;
     /** Each region's load balancer, from its ActiveActiveRegion. */
     readonly endpoints: { [region: string]: RegionalStackOutputs };
 }
@@ -143,7 +145,7 @@ export class ActiveActiveEdge extends pulumi.ComponentResource {
         createEndpointGroups(name, a, args.listenerArn, lbArns, global);
         const checks = createHealthChecks(name, a, endpoints, global);
         if (args.dns) {
-            createDnsRecords(name, a, args.dns, endpoints, checks, args.accelerator, global);
+            createDnsRecords(name, a, args.dns, endpoints, checks, { dnsName: args.acceleratorDnsName, hostedZoneId: args.acceleratorHostedZoneId }, global);
         }
         this.healthCheckIds = pulumi.output(Object.fromEntries(Object.entries(checks).map(([r, c]) => [r, c.id])));
         this.trafficDials = pulumi.output(a.trafficDials);
