@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { checkRegions, ProviderSettings } from "../components/regions";
 import { checkStackConfig } from "../components/schema";
@@ -60,6 +63,7 @@ function namespaceConfig(): { [key: string]: unknown } {
  * Every problem is reported at once; errors name the config key as written, the value and what is allowed.
  */
 export function readStackConfig(config = new pulumi.Config()): StackConfig {
+    checkProjectConfig(PROJECT_FILE);
     const errors = new ArgumentErrors(`stack ${pulumi.getStack()} config`);
     const values = namespaceConfig();
     checkStackConfig(errors, values);
@@ -83,6 +87,36 @@ export function readStackConfig(config = new pulumi.Config()): StackConfig {
         architecture: architecture as ArchitectureName, regions, homeRegion: homeRegion!, family, layer,
         providers: { ...providers, stackTag: providers.stackTag ?? family }, config,
     };
+}
+
+/** The project's Pulumi.yaml, beside stacks/ (its `main`). */
+export const PROJECT_FILE = path.join(__dirname, "..", "Pulumi.yaml");
+
+/**
+ * Checks the `aws-containers:` keys of the project-level config in `file` (Pulumi.yaml `config:`, each
+ * key's `value:` or `default:`) against the same schema, none of them required. Pulumi passes a program
+ * these keys merged with the stack's, so the stack's own check could not say where a bad value is
+ * written: this one names the file and the key as written there, and runs first.
+ */
+export function checkProjectConfig(file: string): void {
+    if (!fs.existsSync(file)) {
+        return;
+    }
+    const doc = yaml.load(fs.readFileSync(file, "utf8")) as { config?: { [key: string]: unknown } } | undefined;
+    const values: { [key: string]: unknown } = {};
+    for (const [key, entry] of Object.entries(doc?.config ?? {})) {
+        if (!key.startsWith(`${NAMESPACE}:`)) {
+            continue;
+        }
+        const declared = entry !== null && typeof entry === "object" && !Array.isArray(entry);
+        const value = declared ? ("value" in entry ? (entry as { value: unknown }).value : (entry as { default?: unknown }).default) : entry;
+        if (value !== undefined) {
+            values[key] = value;
+        }
+    }
+    const errors = new ArgumentErrors(`${path.basename(file)} project config`);
+    checkStackConfig(errors, values, "ProjectConfig");
+    errors.throwIfAny();
 }
 
 /** The layers of a layered architecture, in deployment order. */

@@ -197,9 +197,8 @@ describe("ECS features: bad input is refused before anything is created", () => 
 
 describe("QueueBatch worker: EFS volume and scheduled scaling through the sqs-batch stack", () => {
     it("mounts the worker's volume in every private subnet and adds its schedule beside queue-depth scaling", async () => {
-        const { loadStackConfig } = await import("../plan/engine/stack-config");
-        const { runStack, STACKS_DIR } = await import("./harness");
-        const section = JSON.parse(loadStackConfig(STACKS_DIR, "sqs-batch", "aws-containers")["aws-containers:batch"]);
+        const { runStack, stackConfig } = await import("./harness");
+        const section = JSON.parse(stackConfig("sqs-batch")["aws-containers:batch"]);
         const run = await runStack("sqs-batch", { batch: {
             ...section, azCount: 3,
             worker: {
@@ -231,9 +230,8 @@ describe("QueueBatch worker: EFS volume and scheduled scaling through the sqs-ba
     });
 
     it("refuses a worker mount of an unknown volume and a created volume without azCount, naming the stack's paths", async () => {
-        const { loadStackConfig } = await import("../plan/engine/stack-config");
-        const { runStack, STACKS_DIR } = await import("./harness");
-        const section = JSON.parse(loadStackConfig(STACKS_DIR, "sqs-batch", "aws-containers")["aws-containers:batch"]);
+        const { runStack, stackConfig } = await import("./harness");
+        const section = JSON.parse(stackConfig("sqs-batch")["aws-containers:batch"]);
         assertInputError(await runStack("sqs-batch", { batch: { ...section, worker: { ...section.worker, mountPoints: [{ sourceVolume: "x", containerPath: "/x" }] } } }),
             "worker.mountPoints[0].sourceVolume", '"x"', "add efsVolumes");
         assertInputError(await runStack("sqs-batch", { batch: { ...section, worker: { ...section.worker, efsVolumes: [{ name: "scratch" }] } } }), "azCount", "is missing");

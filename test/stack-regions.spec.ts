@@ -5,11 +5,13 @@
  * regional stacks and the edge stack still plan, and the edge stack drains that region.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as yaml from "js-yaml";
 import * as assert from "node:assert/strict";
 import * as path from "path";
 import { RegionDownError, StackOutputs } from "../plan/engine/mock-engine";
 import { listStacks } from "../plan/engine/stack-config";
+import { checkProjectConfig } from "../stacks/config";
 import { MockRun, RecordedResource, REPO_ROOT, runStack, STACKS_DIR, stackConfig } from "./harness";
 
 const STACKS = listStacks(STACKS_DIR);
@@ -75,6 +77,26 @@ describe("one stack per region (D23)", () => {
             const doc = yaml.load(fs.readFileSync(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`), "utf8")) as { config: object };
             const extra = Object.keys(doc.config).filter((k) => !["aws-containers:architecture", "aws-containers:regions", "aws-containers:layer", "aws-containers:trafficDials"].includes(k));
             assert.deepEqual(extra, [], `${stack} repeats shared settings`);
+        }
+    });
+
+    it("Pulumi.yaml's project config is checked against the stack schema, its errors naming Pulumi.yaml and the key as written there", () => {
+        assert.doesNotThrow(() => checkProjectConfig(path.join(REPO_ROOT, "Pulumi.yaml")));
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aws-containers-project-"));
+        try {
+            const project = yaml.load(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { config: { [k: string]: any } };
+            const batch = project.config["aws-containers:batch"].value;
+            batch.worker.maxCapacty = batch.worker.maxCapacity;
+            project.config["aws-containers:layer"] = "regional";
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yaml.dump(project));
+            assert.throws(() => checkProjectConfig(path.join(dir, "Pulumi.yaml")), (err: Error) => {
+                assert.match(err.message, /^Pulumi\.yaml project config/);
+                assert.match(err.message, /aws-containers:batch\.worker\.maxCapacty: is not a known key; did you mean "maxCapacity"\?/);
+                assert.match(err.message, /aws-containers:layer: "regional" is not allowed; allowed: "global", "region", "edge"/);
+                return true;
+            });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 

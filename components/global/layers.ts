@@ -38,7 +38,7 @@ export class ActiveActiveGlobal extends pulumi.ComponentResource {
     public readonly deploymentOrder: pulumi.Output<string[]>;
 
     constructor(name: string, args: ActiveActiveArgs, opts?: pulumi.ComponentResourceOptions) {
-        const a = resolveActiveActiveArgs(args);
+        const a = resolveActiveActiveArgs(args, "ActiveActiveGlobal");
         refuseSingleProvider("ActiveActiveGlobal", opts);
         super("aws-containers:global:ActiveActiveGlobal", name, {}, asPartOfActiveActive(opts));
         const parent = this;
@@ -79,7 +79,7 @@ export class ActiveActiveRegion extends pulumi.ComponentResource {
     public readonly serviceNames: pulumi.Output<{ [name: string]: string } | undefined>;
 
     constructor(name: string, args: ActiveActiveRegionArgs, opts?: pulumi.ComponentResourceOptions) {
-        const a = resolveActiveActiveArgs(args);
+        const a = resolveActiveActiveArgs(args, "ActiveActiveRegion");
         const errors = new ArgumentErrors("ActiveActiveRegion");
         errors.require(a.regions.includes(args.region), "region", `${show(args.region ?? "(unset)")} is not one of regions ${show(a.regions)}`);
         errors.throwIfAny();
@@ -132,7 +132,7 @@ export class ActiveActiveEdge extends pulumi.ComponentResource {
     public readonly trafficDials: pulumi.Output<{ [region: string]: number }>;
 
     constructor(name: string, args: ActiveActiveEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
-        const a = resolveActiveActiveArgs(args);
+        const a = resolveActiveActiveArgs(args, "ActiveActiveEdge");
         const errors = new ArgumentErrors("ActiveActiveEdge");
         const missing = a.regions.filter((r) => args.endpoints?.[r] === undefined);
         errors.require(missing.length === 0, "endpoints", `has no load balancer for ${show(missing)}; give one per region`);
