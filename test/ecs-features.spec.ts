@@ -223,7 +223,9 @@ describe("QueueBatch worker: EFS volume and scheduled scaling through the sqs-ba
             // Only the first stage's tasks join the existing file system's client group.
             const machine = run.ofType("aws:sfn/stateMachine:StateMachine").find((m) => m.region === region)!;
             const groups = Object.values<any>(JSON.parse(machine.inputs.definition).States).filter((s) => s.Type === "Map")
-                .map((m) => Object.values<any>(m.ItemProcessor.States).find((s) => s.Type === "Task").Parameters.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups);
+                // The Distributed Map runs each item through every stage: one Task state per stage, in order.
+                .flatMap((m) => Object.values<any>(m.ItemProcessor.States).filter((s) => s.Type === "Task"))
+                .map((t) => t.Parameters.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups);
             assert.ok(groups.length >= 2, "the stack has at least two stages");
             assert.deepEqual(groups.map((g: string[]) => g.includes("sg-shared-clients")), groups.map((_: unknown, i: number) => i === 0));
         }
