@@ -413,7 +413,7 @@ describe("EcrPull: bad input, refused before anything is created", () => {
         ["a set-based selector", { registries: REGISTRIES, namespaceSelector: "team in (shop,batch)" }, "namespaceSelector",
             "\"team in (shop,batch)\": term \"team in (shop\" has an invalid label key \"team in (shop\""],
         ["a region that is not a region", { ...BASE, registries: [{ accountId: "123456789012", region: "us-east-9", repositories: ["shop/orders"] }] },
-            "registries[0].region", "unknown region \"us-east-9\"; allowed: the AWS commercial regions (partition \"aws\"); nearest: us-east-1, us-east-2, us-west-1"],
+            "registries[0].region", "unknown region \"us-east-9\"; allowed: the AWS commercial regions (partition \"aws\"); nearest: us-east-1, us-east-2, ap-east-1"],
         ["no registries", { ...BASE, registries: [] }, "registries", "got []; give at least one registry"],
         ["a registry without repositories", { ...BASE, registries: [{ accountId: "123456789012", region: "us-east-1", repositories: [] }] },
             "registries[0].repositories", "is empty; name at least one repository the cluster pulls"],

@@ -8,7 +8,8 @@ import Module = require("module");
 import * as path from "path";
 import { PlanInputError } from "../plan-error";
 import { listStacks, loadStackConfig, readProjectName } from "./stack-config";
-import { typecheckProgram } from "./typecheck";
+// Loaded only for a type check: it loads the TypeScript compiler, which a plan of a project stack never needs.
+import type * as Typecheck from "./typecheck";
 
 /** A Pulumi program with one stack's config: what the plan runs in the mock runtime. */
 export interface ProgramSpec {
@@ -58,7 +59,7 @@ export function userProgram(dir: string, stack?: string, options: { typecheck?: 
     const config = loadStackConfig(configDir, stack, project);
     const entry = path.join(root, doc.main ?? ".");
     if (options.typecheck ?? false) {
-        typecheckProgram(root, entry);
+        (require("./typecheck") as typeof Typecheck).typecheckProgram(root, entry);
     }
     return {
         project,

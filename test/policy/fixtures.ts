@@ -254,7 +254,7 @@ export const fixtures = {
         type: "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", name: "default-class",
         props: {
             apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", metadata: { name: "default" },
-            spec: { amiSelectorTerms: [{ alias: "bottlerocket@latest" }], role: "platform-nodes", metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }, subnetSelectorTerms: [{ tags: { "karpenter.sh/discovery": "platform" } }] },
+            spec: { amiSelectorTerms: [{ alias: "bottlerocket@latest" }], role: "platform-nodes", metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }, subnetSelectorTerms: [{ tags: { "karpenter.sh/discovery": "platform" } }], securityGroupSelectorTerms: [{ tags: { "karpenter.sh/discovery": "platform" } }] },
         },
     }),
     karpenterRelease: (): TestResource => ({
