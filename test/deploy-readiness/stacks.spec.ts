@@ -72,7 +72,9 @@ describe("deploy readiness: every stack and example against upstream definitions
 
     it("Karpenter: the controller policy grants only actions of Karpenter's v1.14.1 CloudFormation template", () => {
         const policies = all("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.endsWith("karpenter-controller-policy"));
-        assert.equal(policies.length, 2, "one per eks-platform region");
+        // One per eks-platform region stack, and the gpu-and-efs example's cluster (Karpenter by default).
+        assert.equal(policies.length, 3, `one per eks-platform region and the example's: ${policies.map((p) => p.name)}`);
+        assert.deepEqual(policies.map((p) => p.name).filter((n) => n.startsWith("ml-eks")).length, 1);
         assert.deepEqual(policies.flatMap((p) => karpenterPolicyProblems(p.inputs.policy, p.name)), []);
     });
 
