@@ -8,12 +8,15 @@ import type { EcsClusterArgs, EcsServiceArgs, FargateTaskDefinitionArgs } from "
 import type { EcrPullArgs } from "./ecr-pull";
 import type { EksPlatformArgs } from "./eks";
 import type { FargateMicroservicesArgs } from "./microservices";
-import type { ActiveActiveArgs } from "./global";
+import type { ActiveActiveArgs, ActiveActiveEdgeArgs, ActiveActiveRegionArgs } from "./global";
 import type { QueueBatchArgs } from "./batch";
 import type { RegionalNetworkArgs } from "./network";
 
 export interface ComponentArguments {
     ActiveActive: ActiveActiveArgs;
+    ActiveActiveEdge: ActiveActiveEdgeArgs;
+    ActiveActiveGlobal: ActiveActiveArgs;
+    ActiveActiveRegion: ActiveActiveRegionArgs;
     ContainerRegistry: ContainerRegistryArgs;
     EcsCluster: EcsClusterArgs;
     EcrPull: EcrPullArgs;

@@ -8,5 +8,5 @@ export { COMMERCIAL_REGIONS, ProviderSettings, createRegionalProviders } from ".
 export * from "./ecs";
 export { FargateMicroservices, FargateMicroservicesArgs, MicroserviceNlbSpec, MicroserviceSpec, MicroservicesSettings, NlbEndpointServiceSpec, NlbListenerSpec, RegionalMicroservicesSettings, SharedMicroservicesSettings } from "./microservices";
 export { PipelineStageArgs, QueueBatch, QueueBatchArgs, QueueWorkerArgs } from "./batch";
-export { ActiveActive, ActiveActiveArgs, AcceleratorArgs, DnsArgs, GlobalTableArgs, RegionHealthCheckArgs, TableKeyArgs } from "./global";
+export { ActiveActive, ActiveActiveEdge, ActiveActiveEdgeArgs, ActiveActiveGlobal, ActiveActiveRegion, ActiveActiveRegionArgs, RegionalStackOutputs, ActiveActiveArgs, AcceleratorArgs, DnsArgs, GlobalTableArgs, RegionHealthCheckArgs, TableKeyArgs } from "./global";
 export { EcrPull, EcrPullArgs, EcrPullCredentials, EcrPullRegistry } from "./ecr-pull";

@@ -58,6 +58,11 @@ export interface ProviderSettings {
      * "aws-iso-f" or "aws-eusc". @default "aws" (commercial)
      */
     readonly partition?: string;
+    /**
+     * Value of the `stack` default tag. A deployment split into per-region stacks tags every stack with
+     * the name they share, so splitting a stack changes no provider's inputs. @default the Pulumi stack's name
+     */
+    readonly stackTag?: string;
 }
 
 /**
@@ -145,7 +150,7 @@ export function createRegionalProviders(
             assumeRoles: settings.assumeRoleArn
                 ? [{ roleArn: settings.assumeRoleArn, sessionName: settings.assumeRoleSessionName ?? "pulumi-aws-containers" }]
                 : undefined,
-            defaultTags: { tags: defaultTags(stack, region, settings.defaultTags) },
+            defaultTags: { tags: defaultTags(settings.stackTag ?? stack, region, settings.defaultTags) },
         }, opts);
     }
     return providers;

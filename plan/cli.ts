@@ -13,11 +13,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PolicySession } from "./analyzer/session";
-import { DEFAULT_POLICY_PACK, ProgramSpec, projectStack, projectStacks, userProgram } from "./engine/program";
+import { DEFAULT_POLICY_PACK, projectStack, projectStacks, userProgram } from "./engine/program";
 import type * as PackConfig from "./pack/config";
 import { deferSerializationModules } from "./pack/lazy-sdk";
 import type { PolicyPackConfig } from "./pack/types";
-import type * as Plan from "./plan";
+import type { PlanResult } from "./plan";
+import type * as Stacks from "./stacks";
 import { PlanInputError } from "./plan-error";
 import type * as JsonReport from "./report/json";
 import type * as Summary from "./report/summary";
@@ -40,6 +41,10 @@ const USAGE = `usage: npm run plan -- <stack> [options]
   --diagram FILE        also write the architecture diagram: FILE.mmd Mermaid text, FILE.svg rendered (needs chromium)
   --markdown FILE       also write the pull-request report (summary, violations, diagram) as markdown
   --no-typecheck        run a --program without type-checking it first
+  --stack-outputs FILE  answer StackReferences from an earlier plan's --json (else the stacks
+                        referenced are planned first; outputs of stacks nobody plans stay unknown)
+  --region-down REGION  outage drill: everything in REGION fails as an unreachable endpoint would;
+                        reports which stacks can still deploy
   --debug               full stack traces and the pack's stderr
 Relative paths are relative to the directory npm run was started in.
 Exit status: 0 clean or advisory only, 1 mandatory violations, 2 bad input.`;
@@ -56,6 +61,8 @@ interface CliArgs {
     // Picture outputs (plan/report/outputs.ts).
     diagram?: string;
     markdown?: string;
+    stackOutputs?: string;
+    regionDown?: string;
     debug: boolean;
     typecheck: boolean;
 }
@@ -88,6 +95,8 @@ function parseArgs(argv: string[]): CliArgs {
             case "--baseline": args.baseline = fromCwd(valueOf(a, i++)); break;
             case "--diagram": args.diagram = fromCwd(valueOf(a, i++)); break;
             case "--markdown": args.markdown = fromCwd(valueOf(a, i++)); break;
+            case "--stack-outputs": args.stackOutputs = fromCwd(valueOf(a, i++)); break;
+            case "--region-down": args.regionDown = valueOf(a, i++); break;
             case "-h": case "--help": console.log(USAGE); process.exit(0); break;
             default:
                 if (a.startsWith("-") || args.stack !== undefined) {
@@ -101,15 +110,6 @@ function parseArgs(argv: string[]): CliArgs {
     }
     checkPictureOptions(args);
     return args;
-}
-
-/** The programs to plan, each resolved lazily so that one bad stack does not stop `--all`. */
-function targets(args: CliArgs): (() => ProgramSpec)[] {
-    if (args.program) {
-        return [() => userProgram(args.program!, args.stack, { typecheck: args.typecheck })];
-    }
-    const stacks = args.all ? projectStacks() : [args.stack!];
-    return stacks.map((s) => () => projectStack(s));
 }
 
 function report(err: unknown, debug: boolean): void {
@@ -131,20 +131,21 @@ async function main(argv: string[]): Promise<number> {
     if (args.debug) {
         Error.stackTraceLimit = Infinity;
     }
-    const plans = targets(args);
     // The pack starts first, while this process loads the plan's and the program's modules (~1 s):
     // the engine, too, starts analyzers as the preview begins. Several stacks share the one pack,
     // configured afresh for each as the engine would.
     const session = PolicySession.launch(args.policyPack, { debug: args.debug });
     deferSerializationModules();
-    const { planProgram } = require("./plan") as typeof Plan;
+    const { planInOrder } = require("./stacks") as typeof Stacks;
     const { exitCode } = require("./report/summary") as typeof Summary;
-    const { formatPlan } = require("./report/text") as typeof TextReport;
-    const { planJson } = require("./report/json") as typeof JsonReport;
-    const results: Plan.PlanResult[] = [];
-    const costs = new Map<Plan.PlanResult, unknown>();
-    const costTexts = new Map<Plan.PlanResult, string[]>();
+    const { drillSummary, formatPlan } = require("./report/text") as typeof TextReport;
+    const { planJson, readStackOutputs } = require("./report/json") as typeof JsonReport;
+    let plans: Stacks.StackPlan[] = [];
+    const results: PlanResult[] = [];
+    const costs = new Map<PlanResult, unknown>();
+    const costTexts = new Map<PlanResult, string[]>();
     let status = 0;
+    const many = () => args.all || plans.length > 1;
     try {
         const { loadPolicyConfig } = require("./pack/config") as typeof PackConfig;
         const policyConfig: PolicyPackConfig | undefined = args.policyConfig ? loadPolicyConfig(args.policyConfig) : undefined;
@@ -152,36 +153,49 @@ async function main(argv: string[]): Promise<number> {
         const cost = require("./report/cost") as typeof Cost;
         const usage = cost.loadUsage(args.usage);
         const baseline = args.baseline ? cost.loadBaseline(args.baseline) : undefined;
-        for (const target of plans) {
-            try {
-                const result = await planProgram(target(), { policyPack: args.policyPack, policyConfig, session, debug: args.debug });
+        const knownOutputs = args.stackOutputs ? readStackOutputs(args.stackOutputs) : undefined;
+        const options = { policyPack: args.policyPack, policyConfig, session, debug: args.debug, regionDown: args.regionDown, knownOutputs };
+        const onPlan = (p: Stacks.StackPlan) => {
+            if (p.result) {
+                const result = p.result;
                 const e = cost.estimatePlan(result, usage);
                 const estimate = cost.costJson(e);
-                const before = baseline?.get(result.stack) ?? (baseline?.size === 1 && plans.length === 1 ? [...baseline.values()][0] : undefined);
+                const before = baseline?.get(result.stack) ?? (baseline?.size === 1 && !args.all ? [...baseline.values()][0] : undefined);
                 const diff = !baseline ? [] : before ? cost.costDiff(before, estimate) : [`No baseline for stack ${result.stack} in ${args.baseline}`];
-                const costText = [...cost.formatCost(e), ...diff];
                 console.log(formatPlan(result, [cost.formatCost(e), diff]));
                 costs.set(result, estimate);
-                costTexts.set(result, costText);
+                costTexts.set(result, [...cost.formatCost(e), ...diff]);
                 results.push(result);
                 status = Math.max(status, exitCode(result));
-            } catch (err) {
-                if (plans.length === 1) {
-                    throw err;
-                }
-                report(err, args.debug);
+            } else if (p.blockedByRegion) {
+                console.log(`${p.stack}: cannot deploy while ${p.blockedByRegion} is down`);
+            } else {
                 status = 2;
+                if (args.all || p.stack !== (args.stack ?? "")) {
+                    report(p.error, args.debug);
+                }
             }
-            if (plans.length > 1) {
-                console.log("");
-            }
+            console.log("");
+        };
+        if (args.program) {
+            plans = await planInOrder([args.stack ?? ""], () => userProgram(args.program!, args.stack, { typecheck: args.typecheck }), { ...options, projectStacks: [], onPlan });
+        } else {
+            const stacks = projectStacks();
+            plans = await planInOrder(args.all ? stacks : [args.stack!], projectStack, { ...options, projectStacks: stacks, onPlan });
+        }
+        const wanted = plans.find((p) => p.stack === (args.program ? plans[0].stack : args.stack));
+        if (!args.all && !args.regionDown && wanted?.error !== undefined) {
+            throw wanted.error;
+        }
+        if (args.regionDown) {
+            console.log(drillSummary(args.regionDown, plans));
         }
     } finally {
         session.close();
     }
     if (args.json) {
-        const withCost = (r: Plan.PlanResult) => ({ ...planJson(r), cost: costs.get(r) });
-        const doc = args.all ? results.map(withCost) : withCost(results[0]);
+        const withCost = (r: PlanResult) => ({ ...planJson(r), cost: costs.get(r) });
+        const doc = many() ? results.map(withCost) : withCost(results[0]);
         fs.writeFileSync(args.json, JSON.stringify(doc, null, 2) + "\n");
         console.log(`wrote ${args.json}`);
     }

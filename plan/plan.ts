@@ -6,7 +6,7 @@ import * as path from "path";
 import type { Violation } from "./analyzer/messages";
 import { PlannedResource, PlannedStack } from "./analyzer/requests";
 import { PolicySession } from "./analyzer/session";
-import { runProgram } from "./engine/mock-engine";
+import { runProgram, StackOutputs } from "./engine/mock-engine";
 import { DEFAULT_POLICY_PACK, ProgramSpec, projectStack } from "./engine/program";
 import { checkPolicyPackDir } from "./pack/process";
 import type { PolicyPackConfig } from "./pack/types";
@@ -26,6 +26,10 @@ export interface PlanOptions {
      * ts-node: the same pack, started in a third of the time. @default true
      */
     readonly compilePack?: boolean;
+    /** Answers the program's StackReferences (see RunOptions.stackOutputs); unanswered ones stay unknown. */
+    readonly stackOutputs?: (name: string) => StackOutputs | undefined;
+    /** The outage drill: everything in this region fails as an unreachable endpoint would. */
+    readonly regionDown?: string;
 }
 
 /** What a plan found: every resource the stack would have, every violation, and where the time went. */
@@ -36,6 +40,10 @@ export interface PlanResult {
     readonly violations: Violation[];
     readonly policyPack: { readonly name: string; readonly version: string; readonly policies: number };
     readonly outputs: Record<string, unknown> | undefined;
+    /** The stack's outputs in wire form (unknowns and secrets marked), as a StackReference to it reads them. */
+    readonly stackOutputs: StackOutputs;
+    /** The stacks its StackReferences name, as the program wrote them. */
+    readonly stackReferences: string[];
     /**
      * Milliseconds: running the program (analysis runs alongside once the pack is up); the policy work
      * left after the program finished; of that, the time after the pack was ready; starting the pack.
@@ -61,7 +69,10 @@ export async function planProgram(spec: ProgramSpec, options: PlanOptions = {}):
         // As in the engine, each resource is analyzed as soon as it registers (once the pack is ready).
         const stack = new PlannedStack(spec);
         const analysis = session.beginStack(spec, options.policyConfig);
-        const run = await runProgram(spec.program, { project: spec.project, stack: spec.stack, config: spec.config, debug: options.debug, ...stack.feed(analysis) });
+        const run = await runProgram(spec.program, {
+            project: spec.project, stack: spec.stack, config: spec.config, debug: options.debug, ...stack.feed(analysis),
+            stackOutputs: options.stackOutputs, regionDown: options.regionDown,
+        });
         const programDone = Date.now();
         if (run.error !== undefined) {
             throw programError(spec, run.error);
@@ -77,6 +88,8 @@ export async function planProgram(spec: ProgramSpec, options: PlanOptions = {}):
             violations,
             policyPack: { name: info.name, version: info.version, policies: info.policies.length },
             outputs: run.outputs,
+            stackOutputs: run.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.wireOutputs ?? {},
+            stackReferences: [...run.stackReferences],
             timings: {
                 programMs: programDone - started,
                 policyMs: done - programDone,

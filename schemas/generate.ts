@@ -55,8 +55,9 @@ function stackFileSchema(generated: Schema): Schema {
         description: "Generated from stacks/sections.ts by `npm run schemas`; do not edit.",
         type: "object",
         properties: { config: { $ref: "#/definitions/StackConfig" } },
-        definitions: { StackConfig: config, ...definitions },
-    });
+        // Pulumi.yaml's project-level config: the same keys, none required (each stack file names its own).
+        definitions: { StackConfig: config, ProjectConfig: { ...config, required: [], description: `Project-level config (Pulumi.yaml \`config:\`, each key's \`value:\`); keys in the ${NAMESPACE}: namespace are checked as in a stack file.` }, ...definitions },
+    }, ["ProjectConfig"]);
 }
 
 function componentsSchema(generated: Schema): Schema {
@@ -108,7 +109,8 @@ function plain(schema: Schema): Schema {
 }
 
 /** Drops the definitions nothing refers to, and the undefined descriptions `plain` leaves behind. */
-function prune(schema: Schema): Schema {
+/** `schema` without the definitions nothing reaches from its root or from the definitions `keep`. */
+function prune(schema: Schema, keep: string[] = []): Schema {
     const used = new Set<string>();
     const walk = (s: any) => {
         if (typeof s !== "object" || s === null) {
@@ -127,6 +129,10 @@ function prune(schema: Schema): Schema {
         }
     };
     walk(schema);
+    for (const name of keep) {
+        used.add(name);
+        walk(schema.definitions[name]);
+    }
     const definitions = Object.fromEntries(Object.entries(schema.definitions).filter(([n]) => used.has(n)));
     return JSON.parse(JSON.stringify({ ...schema, definitions }));
 }

@@ -12,6 +12,7 @@ type Builder = (cfg: StackConfig) => Record<string, unknown> | Promise<Record<st
 export const BUILDERS: { [A in ArchitectureName]?: Builder } = {
     "registry": buildRegistry,
     "eks-platform": buildEksPlatform,
+    "eks-auto-mode": buildEksPlatform,
     "sqs-batch": buildSqsBatch,
     "fargate-microservices": buildFargateMicroservices,
     "active-active": buildActiveActive,

@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { checkRegions, ProviderSettings } from "../components/regions";
 import { checkStackConfig } from "../components/schema";
@@ -6,7 +9,7 @@ import { ArgumentErrors, show } from "../components/validation";
 const NAMESPACE = "aws-containers";
 
 /** The architectures a stack can build; `aws-containers:architecture` picks one (checklist C1 is this choice). */
-export const ARCHITECTURE_NAMES = ["registry", "fargate-microservices", "eks-platform", "sqs-batch", "active-active", "ecr-pull"] as const;
+export const ARCHITECTURE_NAMES = ["registry", "fargate-microservices", "eks-platform", "eks-auto-mode", "sqs-batch", "active-active", "ecr-pull"] as const;
 export type ArchitectureName = (typeof ARCHITECTURE_NAMES)[number];
 
 /** What every stack configures, read once from `stacks/Pulumi.<stack>.yaml`. */
@@ -17,6 +20,14 @@ export interface StackConfig {
     /** The home region: registry source, global-table home, first wave of a rollout. */
     readonly homeRegion: string;
     readonly providers: ProviderSettings;
+    /**
+     * The name the stacks of one deployment share: the stack's name without its `-<region>` (a
+     * per-region stack) or `-<layer>` suffix. Default tags and derived names use it, so splitting a
+     * stack into per-region stacks changes no resource's inputs.
+     */
+    readonly family: string;
+    /** For a layered architecture (active-active): "global", "region" or "edge"; unset builds every layer in one stack. */
+    readonly layer?: string;
     /** The raw config, for the architecture's own section. */
     readonly config: pulumi.Config;
 }
@@ -52,6 +63,7 @@ function namespaceConfig(): { [key: string]: unknown } {
  * Every problem is reported at once; errors name the config key as written, the value and what is allowed.
  */
 export function readStackConfig(config = new pulumi.Config()): StackConfig {
+    checkProjectConfig(PROJECT_FILE);
     const errors = new ArgumentErrors(`stack ${pulumi.getStack()} config`);
     const values = namespaceConfig();
     checkStackConfig(errors, values);
@@ -64,10 +76,61 @@ export function readStackConfig(config = new pulumi.Config()): StackConfig {
         checkRegions(errors, "aws-containers:regions", regions, 1, providers.partition);
     }
     const homeRegion = config.get("homeRegion") ?? regions[0];
-    errors.require(errors.has("aws-containers:regions") || homeRegion !== undefined && Array.isArray(regions) && regions.includes(homeRegion), "aws-containers:homeRegion",
-        `${show(homeRegion ?? "(unset)")} is not one of aws-containers:regions ${show(regions)}`);
+    // A one-region stack may be one region of a deployment homed elsewhere (shared homeRegion in Pulumi.yaml).
+    errors.require(errors.has("aws-containers:regions") || homeRegion !== undefined && Array.isArray(regions) && (regions.includes(homeRegion) || regions.length === 1),
+        "aws-containers:homeRegion", `${show(homeRegion ?? "(unset)")} is not one of aws-containers:regions ${show(regions)}`);
+    // The schema has checked the layer against LAYERS (stacks/sections.ts names the same values).
+    const layer = config.get("layer");
     errors.throwIfAny();
-    return { architecture: architecture as ArchitectureName, regions, homeRegion: homeRegion!, providers, config };
+    const family = stackFamily(pulumi.getStack(), regions, layer);
+    return {
+        architecture: architecture as ArchitectureName, regions, homeRegion: homeRegion!, family, layer,
+        providers: { ...providers, stackTag: providers.stackTag ?? family }, config,
+    };
+}
+
+/** The project's Pulumi.yaml, beside stacks/ (its `main`). */
+export const PROJECT_FILE = path.join(__dirname, "..", "Pulumi.yaml");
+
+/**
+ * Checks the `aws-containers:` keys of the project-level config in `file` (Pulumi.yaml `config:`, each
+ * key's `value:` or `default:`) against the same schema, none of them required. Pulumi passes a program
+ * these keys merged with the stack's, so the stack's own check could not say where a bad value is
+ * written: this one names the file and the key as written there, and runs first.
+ */
+export function checkProjectConfig(file: string): void {
+    if (!fs.existsSync(file)) {
+        return;
+    }
+    const doc = yaml.load(fs.readFileSync(file, "utf8")) as { config?: { [key: string]: unknown } } | undefined;
+    const values: { [key: string]: unknown } = {};
+    for (const [key, entry] of Object.entries(doc?.config ?? {})) {
+        if (!key.startsWith(`${NAMESPACE}:`)) {
+            continue;
+        }
+        const declared = entry !== null && typeof entry === "object" && !Array.isArray(entry);
+        const value = declared ? ("value" in entry ? (entry as { value: unknown }).value : (entry as { default?: unknown }).default) : entry;
+        if (value !== undefined) {
+            values[key] = value;
+        }
+    }
+    const errors = new ArgumentErrors(`${path.basename(file)} project config`);
+    checkStackConfig(errors, values, "ProjectConfig");
+    errors.throwIfAny();
+}
+
+/** The layers of a layered architecture, in deployment order. */
+export const LAYERS = ["global", "region", "edge"] as const;
+
+/** `stack` without a `-<region>` suffix (when it runs exactly that region) or a `-global`/`-edge` layer suffix. */
+export function stackFamily(stack: string, regions: readonly string[], layer?: string): string {
+    const suffix = layer === "global" || layer === "edge" ? `-${layer}` : regions.length === 1 ? `-${regions[0]}` : undefined;
+    return suffix && stack.endsWith(suffix) && stack.length > suffix.length ? stack.slice(0, -suffix.length) : stack;
+}
+
+/** The name of the stack of `family`'s `part` (a region or a layer), as `pulumi.StackReference` takes it. */
+export function siblingStack(cfg: StackConfig, part: string): string {
+    return `${pulumi.getOrganization()}/${pulumi.getProject()}/${cfg.family}-${part}`;
 }
 
 /** Reads a structured (YAML object or list) config value, recording an error when it is not valid JSON. */

@@ -12,11 +12,13 @@ export interface EksPlatformSection {
 
 /**
  * The eks-platform architecture (reference architecture 2): in each region a network and an EKS platform,
- * named `eks-<region>`. Cluster names are `<stack>-<region>`, so two stacks (Karpenter and Auto Mode) can
+ * named `eks-<region>`. Cluster names are `<stack family>-<region>` (`eks-platform-us-east-1` from the
+ * stack of that name or from a two-region `eks-platform` stack alike), so two stacks (Karpenter and Auto Mode) can
  * share an account.
  */
 export function buildEksPlatform(cfg: StackConfig) {
-    const section = requireSection<EksPlatformSection>(cfg, "eks-platform");
+    // eks-auto-mode is the same architecture with its own section, so both can share Pulumi.yaml.
+    const section = requireSection<EksPlatformSection>(cfg, cfg.architecture);
     const providers = createRegionalProviders("aws", cfg.regions, cfg.providers);
     const clusters: { [region: string]: unknown } = {};
     const kubeconfigs: { [region: string]: pulumi.Output<string> } = {};
@@ -25,7 +27,7 @@ export function buildEksPlatform(cfg: StackConfig) {
         const network = new RegionalNetwork(`eks-${region}-network`, section.network ?? {}, { provider });
         const platform = new EksPlatform(`eks-${region}`, {
             ...section.platform,
-            clusterName: `${pulumi.getStack()}-${region}`,
+            clusterName: `${cfg.family}-${region}`,
             vpcId: network.vpcId,
             privateSubnetIds: network.privateSubnetIds,
             availabilityZones: network.availabilityZones,

@@ -6,7 +6,7 @@
  */
 import type { ProviderSettings } from "../components/regions";
 import type { ActiveActiveSection } from "./active-active";
-import type { ArchitectureName } from "./config";
+import type { ArchitectureName, LAYERS } from "./config";
 import type { EcrPullSection } from "./ecr-pull";
 import type { EksPlatformSection } from "./eks-platform";
 import type { MicroservicesSection } from "./fargate-microservices";
@@ -20,11 +20,23 @@ export interface StackSections {
     regions: string[];
     /** The home region: registry source, global-table home, first wave of a rollout. @default the first of `regions` */
     homeRegion?: string;
+    /**
+     * The layer of a layered architecture (active-active) this stack runs: `global` (table home, accelerator),
+     * `region` (one region's network, services and replica) or `edge` (endpoint groups, dials, DNS).
+     * @default unset: one stack with every layer
+     */
+    layer?: (typeof LAYERS)[number];
+    /** Every region of the active-active deployment; a `region` layer stack's region is one of them. */
+    deploymentRegions?: string[];
+    /** The edge stack's traffic dial per region, 0-100 (replaces the active-active section's trafficDials). */
+    trafficDials?: { [region: string]: number };
     /** Credentials and partition of every regional provider. */
     providers?: ProviderSettings;
     registry?: RegistrySection;
     microservices?: MicroservicesSection;
     "eks-platform"?: EksPlatformSection;
+    /** The eks-auto-mode architecture's section: the eks-platform section, with `platform.autoMode: true`. */
+    "eks-auto-mode"?: EksPlatformSection;
     batch?: BatchSection;
     "active-active"?: ActiveActiveSection;
     "ecr-pull"?: EcrPullSection;

@@ -55,7 +55,7 @@ describe("AWS API models cover the fields of EFS, GPU, scaling, NLB and Fargate 
             const providers = createRegionalProviders("aws", ["us-east-1"]);
             new EksPlatform("eks", {
                 vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"], availabilityZones: ["us-east-1a", "us-east-1b"], supportCheckDate: "2026-11-22",
-                publicAccessCidrs: ["203.0.113.0/24"],
+                endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"],
                 fargateProfiles: [{ name: "system", selectors: [{ namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }] }],
             }, { provider: providers["us-east-1"] });
         });

@@ -197,9 +197,8 @@ describe("ECS features: bad input is refused before anything is created", () => 
 
 describe("QueueBatch worker: EFS volume and scheduled scaling through the sqs-batch stack", () => {
     it("mounts the worker's volume in every private subnet and adds its schedule beside queue-depth scaling", async () => {
-        const { loadStackConfig } = await import("../plan/engine/stack-config");
-        const { runStack, STACKS_DIR } = await import("./harness");
-        const section = JSON.parse(loadStackConfig(STACKS_DIR, "sqs-batch", "aws-containers")["aws-containers:batch"]);
+        const { runStack, stackConfig } = await import("./harness");
+        const section = JSON.parse(stackConfig("sqs-batch")["aws-containers:batch"]);
         const run = await runStack("sqs-batch", { batch: {
             ...section, azCount: 3,
             worker: {
@@ -223,9 +222,9 @@ describe("QueueBatch worker: EFS volume and scheduled scaling through the sqs-ba
             assert.ok(service.inputs.networkConfiguration.securityGroups.includes(clients.id));
             // Only the first stage's tasks join the existing file system's client group.
             const machine = run.ofType("aws:sfn/stateMachine:StateMachine").find((m) => m.region === region)!;
-            // One Distributed Map runs every stage per item; its processor holds the stages' tasks in order.
-            const [map] = Object.values<any>(JSON.parse(machine.inputs.definition).States).filter((s) => s.Type === "Map");
-            const groups = Object.values<any>(map.ItemProcessor.States).filter((s) => s.Type === "Task")
+            const groups = Object.values<any>(JSON.parse(machine.inputs.definition).States).filter((s) => s.Type === "Map")
+                // The Distributed Map runs each item through every stage: one Task state per stage, in order.
+                .flatMap((m) => Object.values<any>(m.ItemProcessor.States).filter((s) => s.Type === "Task"))
                 .map((t) => t.Parameters.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups);
             assert.ok(groups.length >= 2, "the stack has at least two stages");
             assert.deepEqual(groups.map((g: string[]) => g.includes("sg-shared-clients")), groups.map((_: unknown, i: number) => i === 0));
@@ -233,9 +232,8 @@ describe("QueueBatch worker: EFS volume and scheduled scaling through the sqs-ba
     });
 
     it("refuses a worker mount of an unknown volume and a created volume without azCount, naming the stack's paths", async () => {
-        const { loadStackConfig } = await import("../plan/engine/stack-config");
-        const { runStack, STACKS_DIR } = await import("./harness");
-        const section = JSON.parse(loadStackConfig(STACKS_DIR, "sqs-batch", "aws-containers")["aws-containers:batch"]);
+        const { runStack, stackConfig } = await import("./harness");
+        const section = JSON.parse(stackConfig("sqs-batch")["aws-containers:batch"]);
         assertInputError(await runStack("sqs-batch", { batch: { ...section, worker: { ...section.worker, mountPoints: [{ sourceVolume: "x", containerPath: "/x" }] } } }),
             "worker.mountPoints[0].sourceVolume", '"x"', "add efsVolumes");
         assertInputError(await runStack("sqs-batch", { batch: { ...section, worker: { ...section.worker, efsVolumes: [{ name: "scratch" }] } } }), "azCount", "is missing");

@@ -8,6 +8,8 @@ const BASE: EksPlatformArgs = {
     privateSubnetIds: ["subnet-0aaa", "subnet-0bbb", "subnet-0ccc"],
     availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
     supportCheckDate: "2026-11-22",
+    // Applied from a CI runner outside the VPC, as the shipped EKS stacks are (issue 18).
+    endpointPublicAccess: true,
     publicAccessCidrs: ["203.0.113.0/24"],
 };
 

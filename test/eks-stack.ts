@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
-import { loadStackConfig } from "../plan/engine/stack-config";
-import { jsonInput, MockRun, RecordedResource, runStack, STACKS_DIR } from "./harness";
+import { jsonInput, MockRun, RecordedResource, runStack , stackConfig } from "./harness";
 
 // Shared by the two eks-platform stack specs (Karpenter mode and Auto Mode): helpers and the assertions
 // both modes must pass, each run once per spec file.
@@ -11,8 +10,8 @@ const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 /** Runs `stack` with its own config plus a fixed support check date. */
 export async function runEksStack(stack: string): Promise<MockRun> {
-    const section = JSON.parse(loadStackConfig(STACKS_DIR, stack, "aws-containers")["aws-containers:eks-platform"]);
-    return runStack(stack, { "eks-platform": { ...section, platform: { ...section.platform, supportCheckDate: CHECK_DATE } } });
+    const section = JSON.parse(stackConfig(stack)[`aws-containers:${stack}`]);
+    return runStack(stack, { [stack]: { ...section, platform: { ...section.platform, supportCheckDate: CHECK_DATE } } });
 }
 
 export const T = {

@@ -1,7 +1,18 @@
 import * as assert from "node:assert/strict";
 import { MockRun, RecordedResource, runProgram, RunOptions } from "../plan/engine/mock-engine";
 import { STACKS_DIR } from "../plan/engine/program";
+import * as fs from "fs";
+import * as path from "path";
 import { loadStackConfig } from "../plan/engine/stack-config";
+
+/** Multi-region one-stack configs (test/fixtures/multi-region): still supported, and what per-region stacks are compared with. */
+export const MULTI_REGION_DIR = path.join(__dirname, "fixtures", "multi-region");
+
+/** The config of `stack`: a stack of the project, else one of the multi-region fixtures. */
+export function stackConfig(stack: string): { [key: string]: string } {
+    const dir = fs.existsSync(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`)) ? STACKS_DIR : MULTI_REGION_DIR;
+    return loadStackConfig(dir, stack, "aws-containers");
+}
 
 export { MockRun, RecordedResource, runProgram } from "../plan/engine/mock-engine";
 
@@ -9,7 +20,7 @@ export { REPO_ROOT, STACKS_DIR } from "../plan/engine/program";
 
 /** Runs the project's stack program with `stacks/Pulumi.<stack>.yaml`, plus `overrides` (keys without the project prefix). */
 export async function runStack(stack: string, overrides: { [key: string]: unknown } = {}, options: RunOptions = {}): Promise<MockRun> {
-    const config = loadStackConfig(STACKS_DIR, stack, "aws-containers");
+    const config = stackConfig(stack);
     for (const [k, v] of Object.entries(overrides)) {
         config[`aws-containers:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
     }

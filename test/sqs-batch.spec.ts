@@ -2,14 +2,13 @@ import * as assert from "node:assert/strict";
 import { workerPolicy } from "../components/batch";
 import { RUN_TASK_SYNC } from "../components/batch/definition";
 import { FARGATE_SIZES } from "../components/ecs";
-import { loadStackConfig } from "../plan/engine/stack-config";
-import { assertInputError, jsonInput, MockRun, RecordedResource, runStack, STACKS_DIR, typeCounts } from "./harness";
+import { assertInputError, jsonInput, MockRun, RecordedResource, runStack, typeCounts , stackConfig } from "./harness";
 
 const REGIONS = ["us-east-1", "eu-west-1"];
 const ACCOUNT = "123456789012";
 
 /** The stack's own `aws-containers:batch` section, for bad-input runs that change one field. */
-const SECTION = JSON.parse(loadStackConfig(STACKS_DIR, "sqs-batch", "aws-containers")["aws-containers:batch"]);
+const SECTION = JSON.parse(stackConfig("sqs-batch")["aws-containers:batch"]);
 
 /**
  * Structural checks of an Amazon States Language document (states-language.net): StartAt names a

@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
-import { loadStackConfig } from "../plan/engine/stack-config";
-import { assertInputError, jsonInput, MockRun, RecordedResource, runStack, STACKS_DIR, typeCounts } from "./harness";
+import { assertInputError, jsonInput, MockRun, RecordedResource, runStack, typeCounts , stackConfig } from "./harness";
 
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
 const ALL = [...REGIONS, "us-west-2"];
@@ -16,8 +15,10 @@ const GLOBAL_TYPES = [
 const ON_GLOBAL_PROVIDER = GLOBAL_TYPES.filter((t) => !t.startsWith("aws:dynamodb/"));
 
 /** The stack's own section, so a test can change one field of it. */
+/** The shared section (Pulumi.yaml) with the dials, which per-region stacks keep in the edge stack's file. */
 function section(): any {
-    return JSON.parse(loadStackConfig(STACKS_DIR, "active-active", "aws-containers")["aws-containers:active-active"]);
+    const dials = JSON.parse(stackConfig("active-active-edge")["aws-containers:trafficDials"]);
+    return { ...JSON.parse(stackConfig("active-active")["aws-containers:active-active"]), trafficDials: dials };
 }
 
 /** The region a resource's name says it belongs to (`app-<region>…`); undefined for the global ones. */

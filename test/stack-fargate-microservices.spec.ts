@@ -1,14 +1,13 @@
 import * as assert from "node:assert/strict";
 import { FARGATE_SIZES } from "../components/ecs";
-import { loadStackConfig } from "../plan/engine/stack-config";
-import { assertInputError, jsonInput, MockRun, runStack, STACKS_DIR } from "./harness";
+import { assertInputError, jsonInput, MockRun, runStack , stackConfig } from "./harness";
 
 const REGIONS = ["eu-west-1", "us-east-1"];
 const SERVICES = ["orders", "payments", "storefront"];
 
 /** The stack's microservices section, for bad-input variants that change one field. */
 function section(): any {
-    return JSON.parse(loadStackConfig(STACKS_DIR, "fargate-microservices", "aws-containers")["aws-containers:microservices"]);
+    return JSON.parse(stackConfig("fargate-microservices")["aws-containers:microservices"]);
 }
 
 describe("fargate-microservices stack", () => {

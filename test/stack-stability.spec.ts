@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
-import { loadStackConfig } from "../plan/engine/stack-config";
-import { MockRun, runStack, STACKS_DIR } from "./harness";
+import { MockRun, runStack , stackConfig } from "./harness";
 
 /**
  * D9: adding a region or a service never renames or replaces another region's (or service's)
@@ -24,7 +23,7 @@ function assertUnchanged(before: MockRun, after: MockRun): void {
 
 describe("stability when the platform grows (D9)", () => {
     const stack = "fargate-microservices";
-    const config = () => JSON.parse(loadStackConfig(STACKS_DIR, stack, "aws-containers")["aws-containers:microservices"]);
+    const config = () => JSON.parse(stackConfig(stack)["aws-containers:microservices"]);
     let base: MockRun;
     before(async () => {
         base = await runStack(stack);

@@ -20,9 +20,8 @@ const SERVICE = { name: "web", repository: "shop/web", tag: "1.0.0", paths: ["/*
 describe("strict inputs (issue 17)", () => {
     describe("stack config is checked against schemas/stack.schema.json before anything is created", () => {
         it("names every misspelt key of the fargate-microservices config with its path and the key it probably meant", async () => {
-            const { loadStackConfig } = await import("../plan/engine/stack-config");
-            const { STACKS_DIR } = await import("./harness");
-            const section = JSON.parse(loadStackConfig(STACKS_DIR, "fargate-microservices", "aws-containers")["aws-containers:microservices"]);
+            const { stackConfig } = await import("./harness");
+            const section = JSON.parse(stackConfig("fargate-microservices")["aws-containers:microservices"]);
             const { natGateways, ...network } = section.network;
             const { deletionProtection, logRetentionInDays, ...rest } = section;
             const misspelt = { ...rest, network: { ...network, natGateway: natGateways }, deletionProtecton: deletionProtection, logRetentionDays: logRetentionInDays };
@@ -43,7 +42,7 @@ describe("strict inputs (issue 17)", () => {
                 registry: { repositories: [{ name: "shop/orders", mutableTags: "yes" }], kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/x" },
             });
             assert.deepEqual(reasons(bad), [
-                'aws-containers:architecture: "lambda" is not allowed; allowed: "registry", "fargate-microservices", "eks-platform", "sqs-batch", "active-active", "ecr-pull"',
+                'aws-containers:architecture: "lambda" is not allowed; allowed: "registry", "fargate-microservices", "eks-platform", "eks-auto-mode", "sqs-batch", "active-active", "ecr-pull"',
                 'aws-containers:registry.kmsKeyArn: was renamed to repositoryKmsKeyArn in 0.2; write repositoryKmsKeyArn instead (see CHANGELOG.md)',
                 'aws-containers:registry.repositories[0].mutableTags: "yes" is not true or false',
             ]);

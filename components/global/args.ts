@@ -1,3 +1,4 @@
+import type { ComponentName } from "../arguments";
 import { checkArgumentKeys } from "../schema";
 import * as pulumi from "@pulumi/pulumi";
 import { MicroservicesSettings, resolveMicroservicesSettings } from "../microservices/args";
@@ -165,7 +166,8 @@ function checkMicroservices(errors: ArgumentErrors, ms: RegionalMicroservicesSet
 }
 
 /** Resolves every default and validates, before any resource exists. */
-export function resolveActiveActiveArgs(args: ActiveActiveArgs): ResolvedActiveActive {
+/** `component` is the component whose arguments `args` are (a layer adds its own keys to ActiveActive's). */
+export function resolveActiveActiveArgs(args: ActiveActiveArgs, component: ComponentName = "ActiveActive"): ResolvedActiveActive {
     const errors = new ArgumentErrors("ActiveActive");
     const regions = args.regions ?? [];
     checkRegions(errors, "regions", regions, 2, args.providerSettings?.partition);
@@ -235,7 +237,7 @@ export function resolveActiveActiveArgs(args: ActiveActiveArgs): ResolvedActiveA
         errors.require(typeof args.dns.recordName === "string" && args.dns.recordName.length > 0, "dns.recordName", "is empty; give the name clients resolve");
         errors.require(args.dns.hostedZoneId !== undefined && args.dns.hostedZoneId !== "", "dns.hostedZoneId", "is missing; give the hosted zone of recordName");
     }
-    checkArgumentKeys(errors, "ActiveActive", args);
+    checkArgumentKeys(errors, component, args);
     errors.throwIfAny();
     return {
         regions, homeRegion,

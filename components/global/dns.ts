@@ -38,7 +38,7 @@ export function createHealthChecks(name: string, a: ResolvedActiveActive, endpoi
  * region drops out of DNS. Optionally an alias to the accelerator's static addresses.
  */
 export function createDnsRecords(name: string, a: ResolvedActiveActive, dns: DnsArgs, endpoints: { [region: string]: RegionalEndpoint },
-    checks: { [region: string]: aws.route53.HealthCheck }, accelerator: aws.globalaccelerator.Accelerator,
+    checks: { [region: string]: { readonly id: pulumi.Input<string> } }, accelerator: { readonly dnsName: pulumi.Input<string>; readonly hostedZoneId: pulumi.Input<string> },
     global: pulumi.CustomResourceOptions): void {
     for (const region of a.regions) {
         new aws.route53.Record(`${name}-${region}-latency`, {

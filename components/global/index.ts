@@ -1,14 +1,12 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { FargateMicroservices } from "../microservices";
-import { networkForRegion } from "../microservices/regional";
-import { RegionalNetwork } from "../network";
 import { createRegionalProviders, refuseSingleProvider } from "../regions";
-import { createAccelerator } from "./accelerator";
-import { ActiveActiveArgs, GLOBAL_ACCELERATOR_REGION, regionalServices, resolveActiveActiveArgs } from "./args";
+import { createAccelerator, createEndpointGroups } from "./accelerator";
+import { ActiveActiveArgs, GLOBAL_ACCELERATOR_REGION, resolveActiveActiveArgs } from "./args";
 import { createDnsRecords, createHealthChecks, RegionalEndpoint } from "./dns";
-import { createGlobalTable, mergePolicies, replicaAccessPolicy } from "./table";
+import { createRegionalApp } from "./regional-app";
+import { createGlobalTable, replicaAccessPolicy } from "./table";
 
+export { ActiveActiveEdge, ActiveActiveEdgeArgs, ActiveActiveGlobal, ActiveActiveRegion, ActiveActiveRegionArgs, RegionalStackOutputs } from "./layers";
 export { ActiveActiveArgs, AcceleratorArgs, DnsArgs, GlobalTableArgs, RegionHealthCheckArgs, TableKeyArgs, GLOBAL_ACCELERATOR_REGION, resolveActiveActiveArgs } from "./args";
 
 /**
@@ -50,29 +48,14 @@ export class ActiveActive extends pulumi.ComponentResource {
         const lbArns: { [region: string]: pulumi.Output<string> } = {};
         const endpoints: { [region: string]: RegionalEndpoint } = {};
         for (const region of a.regions) {
-            const inRegion = { parent, provider: providers[region] };
             policies[region] = replicaAccessPolicy(region, table.regionalArns[region], table.keyArns[region]);
-            if (args.microservices) {
-                const net = new RegionalNetwork(`${name}-${region}-network`, networkForRegion(args.microservices, region), inRegion);
-                const settings = regionalServices(args.microservices, region);
-                const app = new FargateMicroservices(`${name}-${region}`, {
-                    ...settings,
-                    services: settings.services.map((s) => a.accessServices.includes(s.name)
-                        ? { ...s, taskRolePolicy: mergePolicies(s.taskRolePolicy, policies[region]) } : s),
-                    vpcId: net.vpcId,
-                    publicSubnetIds: net.publicSubnetIds,
-                    privateSubnetIds: net.privateSubnetIds,
-                }, inRegion);
-                lbArns[region] = app.loadBalancerArn;
-                endpoints[region] = { dnsName: app.loadBalancerDnsName, zoneId: app.loadBalancerZoneId };
-            } else {
-                const lb = aws.lb.getLoadBalancerOutput({ arn: args.loadBalancerArns![region] }, inRegion);
-                lbArns[region] = lb.arn;
-                endpoints[region] = { dnsName: lb.dnsName, zoneId: lb.zoneId };
-            }
+            const app = createRegionalApp(name, region, args, a, policies[region], { parent, provider: providers[region] });
+            lbArns[region] = app.loadBalancerArn;
+            endpoints[region] = app;
         }
 
-        const acc = createAccelerator(name, a, args.accelerator ?? {}, lbArns, global);
+        const acc = createAccelerator(name, a, args.accelerator ?? {}, global);
+        createEndpointGroups(name, a, acc.listener.arn, lbArns, global);
         const checks = createHealthChecks(name, a, endpoints, global);
         if (args.dns) {
             createDnsRecords(name, a, args.dns, endpoints, checks, acc.accelerator, global);
@@ -98,3 +81,4 @@ export class ActiveActive extends pulumi.ComponentResource {
         });
     }
 }
+

@@ -23,14 +23,30 @@ export function createGlobalTable(name: string, a: ResolvedActiveActive, provide
     ttlAttribute: string | undefined, parent: pulumi.Resource): GlobalTableParts {
     const keyArns: { [region: string]: pulumi.Output<string> } = {};
     for (const region of a.regions) {
-        keyArns[region] = new aws.kms.Key(`${name}-${region}-table-key`, {
-            description: `DynamoDB global table ${name}, replica in ${region}`,
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-        }, { parent, provider: providers[region], retainOnDelete: true }).arn;
+        keyArns[region] = createTableKey(name, region, { parent, provider: providers[region] }).arn;
     }
+    const table = createHomeTable(name, a, keyArns[a.homeRegion], ttlAttribute, { parent, provider: providers[a.homeRegion] });
+    const regionalArns: { [region: string]: pulumi.Output<string> } = { [a.homeRegion]: table.arn };
+    for (const region of a.regions.filter((r) => r !== a.homeRegion)) {
+        regionalArns[region] = createReplica(name, region, table.arn, keyArns[region], { parent, provider: providers[region] }).arn;
+    }
+    return { table, regionalArns, keyArns };
+}
+
+/** The customer managed key of one region's copy of the table, kept when removed (it decrypts the data). */
+export function createTableKey(name: string, region: string, opts: pulumi.CustomResourceOptions): aws.kms.Key {
+    return new aws.kms.Key(`${name}-${region}-table-key`, {
+        description: `DynamoDB global table ${name}, replica in ${region}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+    }, { ...opts, retainOnDelete: true });
+}
+
+/** The table in the home region, encrypted with the home region's key (`opts` carries that region's provider). */
+export function createHomeTable(name: string, a: ResolvedActiveActive, keyArn: pulumi.Input<string>, ttlAttribute: string | undefined,
+    opts: pulumi.CustomResourceOptions): aws.dynamodb.Table {
     const keys = [a.partitionKey, ...(a.sortKey ? [a.sortKey] : [])];
-    const table = new aws.dynamodb.Table(`${name}-table`, {
+    return new aws.dynamodb.Table(`${name}-table`, {
         billingMode: "PAY_PER_REQUEST",
         hashKey: a.partitionKey.name,
         rangeKey: a.sortKey?.name,
@@ -38,25 +54,26 @@ export function createGlobalTable(name: string, a: ResolvedActiveActive, provide
         // Replicas are fed from the stream; the provider's docs require NEW_AND_OLD_IMAGES for replicas.
         streamEnabled: true,
         streamViewType: "NEW_AND_OLD_IMAGES",
-        serverSideEncryption: { enabled: true, kmsKeyArn: keyArns[a.homeRegion] },
+        serverSideEncryption: { enabled: true, kmsKeyArn: keyArn },
         pointInTimeRecovery: { enabled: true },
         deletionProtectionEnabled: true,
         ttl: ttlAttribute ? { enabled: true, attributeName: ttlAttribute } : undefined,
     }, {
-        parent, provider: providers[a.homeRegion], retainOnDelete: true,
-        // The replicas below are managed as their own resources (provider docs: ignore `replicas` on the table).
+        ...opts, retainOnDelete: true,
+        // The replicas are managed as their own resources (provider docs: ignore `replicas` on the table).
         ignoreChanges: ["replicas"],
     });
-    const regionalArns: { [region: string]: pulumi.Output<string> } = { [a.homeRegion]: table.arn };
-    for (const region of a.regions.filter((r) => r !== a.homeRegion)) {
-        regionalArns[region] = new aws.dynamodb.TableReplica(`${name}-${region}-replica`, {
-            globalTableArn: table.arn,
-            kmsKeyArn: keyArns[region],
-            pointInTimeRecovery: true,
-            deletionProtectionEnabled: true,
-        }, { parent, provider: providers[region], retainOnDelete: true }).arn;
-    }
-    return { table, regionalArns, keyArns };
+}
+
+/** The table's replica in `region` (not the home region), with that region's key; kept when removed. */
+export function createReplica(name: string, region: string, tableArn: pulumi.Input<string>, keyArn: pulumi.Input<string>,
+    opts: pulumi.CustomResourceOptions): aws.dynamodb.TableReplica {
+    return new aws.dynamodb.TableReplica(`${name}-${region}-replica`, {
+        globalTableArn: tableArn,
+        kmsKeyArn: keyArn,
+        pointInTimeRecovery: true,
+        deletionProtectionEnabled: true,
+    }, { ...opts, retainOnDelete: true });
 }
 
 /**

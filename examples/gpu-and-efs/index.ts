@@ -67,8 +67,8 @@ const services = new FargateMicroservices("ledger", {
 // EKS: the batch namespace runs on Fargate, with no nodes to manage.
 const platform = new EksPlatform("ml-eks", {
     vpcId: net.vpcId, privateSubnetIds: net.privateSubnetIds, availabilityZones: net.availabilityZones,
-    // The API endpoint is public for the CI runners' egress range only (replace this documentation range).
-    publicAccessCidrs: ["203.0.113.0/24"],
+    // `pulumi up` applies the cluster's Helm releases from outside the VPC: the public endpoint, from these ranges only.
+    endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"],
     fargateProfiles: [{ name: "batch", selectors: [{ namespace: "batch" }, { namespace: "reports", labels: { "compute": "fargate" } }] }],
 }, { provider });
 

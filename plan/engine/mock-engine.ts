@@ -4,7 +4,8 @@
  * engine would see them during a preview. Data sources are answered by fixtures.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { specialAssetSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import * as resproto from "@pulumi/pulumi/proto/resource_pb";
+import { specialAssetSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { ALB_ZONE_IDS, INVOKE_FIXTURES, MOCK_ACCOUNT_ID } from "./fixtures";
 
 /**
@@ -28,6 +29,23 @@ function swapAssetText(v: any, from: string, to: string): { value: any; swapped:
     }
     const entries = Object.entries(v).map(([k, x]) => [k, swapAssetText(x, from, to)] as const);
     return { value: Object.fromEntries(entries.map(([k, x]) => [k, x.value])), swapped: entries.some(([, x]) => x.swapped) };
+}
+
+/** The resource type of `pulumi.StackReference`: the engine answers it with the named stack's outputs. */
+export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+
+/** Outputs of another stack in wire form (unknowns as the unknown sentinel, secrets as secret signatures). */
+export type StackOutputs = Record<string, any>;
+
+/**
+ * A registration, invoke or provider configuration in a region the drill took down: what the provider
+ * reports when the region's endpoints do not answer.
+ */
+export class RegionDownError extends Error {
+    constructor(readonly region: string, what: string) {
+        super(`${what}: RequestError: send request failed: dial tcp: lookup endpoints of ${region}: i/o timeout (region ${region} is down in this drill)`);
+        this.name = "RegionDownError";
+    }
 }
 
 /** One registered resource as the engine saw it. */
@@ -78,6 +96,8 @@ export interface RecordedInvoke {
 export class MockRun {
     readonly resources: RecordedResource[] = [];
     readonly invokes: RecordedInvoke[] = [];
+    /** Stacks the program referenced (`pulumi.StackReference` names), in order. */
+    readonly stackReferences: string[] = [];
     private readonly index = new Map<string, RecordedResource>();
     /** What the program returned (stack outputs), when it did not throw. */
     outputs: Record<string, unknown> | undefined;
@@ -272,10 +292,18 @@ process.on("unhandledRejection", (reason) => {
     run.fail(reason);
 });
 const providerRegions = new Map<string, string | undefined>();
+let currentOptions: RunOptions = {};
 
 const mocks: pulumi.runtime.Mocks = {
     newResource(args: pulumi.runtime.MockResourceArgs) {
-        const region = args.type.startsWith("pulumi:providers:") ? args.inputs.region : regionOf(args.provider);
+        if (args.type === STACK_REFERENCE_TYPE) {
+            return stackReference(String(args.inputs.name));
+        }
+        const isProvider = args.type.startsWith("pulumi:providers:");
+        const region = isProvider ? args.inputs.region : regionOf(args.provider);
+        if (region !== undefined && region === currentOptions.regionDown) {
+            throw regionDown(new RegionDownError(region, isProvider ? `configuring provider ${args.name}` : `registering ${args.type} ${args.name}`));
+        }
         // Subnet IDs have AWS's form, which some consumers check (Karpenter's EC2NodeClass CRD: "subnet-[0-9a-z]+").
         const id = args.type === "aws:ec2/subnet:Subnet" ? `subnet-${hexId(args.name, 17)}` : `${args.name}-id`;
         return { id, state: computedState(args.type, args.name, args.inputs, region) };
@@ -283,6 +311,9 @@ const mocks: pulumi.runtime.Mocks = {
     call(args: pulumi.runtime.MockCallArgs) {
         const region = regionOf(args.provider);
         current?.invokes.push({ token: args.token, args: args.inputs, region });
+        if (region !== undefined && region === currentOptions.regionDown) {
+            throw regionDown(new RegionDownError(region, `invoking ${args.token}`));
+        }
         const fixture = INVOKE_FIXTURES[args.token];
         if (!fixture) {
             throw new Error(`no invoke fixture for ${args.token}; add one in plan/engine/fixtures.ts`);
@@ -290,6 +321,30 @@ const mocks: pulumi.runtime.Mocks = {
         return fixture(args.inputs, region);
     },
 };
+
+/**
+ * Fails the run at once, as the engine stops a program whose step failed: the SDK would otherwise leave
+ * the resources that wait on the failed one pending forever.
+ */
+function regionDown(err: RegionDownError): RegionDownError {
+    current?.fail(err);
+    return err;
+}
+
+/**
+ * The engine's answer to a StackReference: the named stack's outputs, or all of them unknown when
+ * nobody planned it (as a preview shows a stack whose outputs it cannot read yet).
+ */
+function stackReference(name: string): { id: string; state: Record<string, any> } {
+    current?.stackReferences.push(name);
+    const outputs = currentOptions.stackOutputs?.(name);
+    if (outputs === undefined && !pulumi.runtime.isDryRun()) {
+        // Unknown values exist only in a preview: outside one the SDK waits for them forever. From here
+        // on the run is a preview, as `pulumi preview` of a stack whose reference it cannot read yet.
+        (pulumi.runtime as unknown as { _setIsDryRun(v: boolean): void })._setIsDryRun(true);
+    }
+    return { id: name, state: { name, outputs: outputs ?? unknownValue, secretOutputNames: [] } };
+}
 
 function regionOf(providerRef: string | undefined): string | undefined {
     if (!providerRef) {
@@ -387,6 +442,10 @@ function recordRegistrations(): void {
         }
         const inputs = pulumi.runtime.deserializeProperties(req.getObject());
         return register(req, (err: any, resp: any) => {
+            if (!err && resp && req.getType() === STACK_REFERENCE_TYPE) {
+                // As in a preview, outputs the referenced stack does not know yet stay unknown.
+                resp.setResult(resproto.Result.SKIP);
+            }
             if (!err && resp && run) {
                 const urn: string = resp.getUrn();
                 const type: string = req.getType();
@@ -457,6 +516,13 @@ export interface RunOptions {
     readonly onOutputs?: (resource: RecordedResource) => void;
     /** Keep the SDK's promise bookkeeping in full (`--debug`). @default false */
     readonly debug?: boolean;
+    /**
+     * Answers a `pulumi.StackReference` to the stack `name` (as the program wrote it) with that stack's
+     * outputs in wire form; undefined leaves every output unknown. It may throw to stop the program.
+     */
+    readonly stackOutputs?: (name: string) => StackOutputs | undefined;
+    /** The outage drill: every registration, invoke and provider configuration in this region fails. */
+    readonly regionDown?: string;
 }
 
 /**
@@ -471,17 +537,23 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
     run.onResource = options.onResource;
     run.onOutputs = options.onOutputs;
     current = run;
+    currentOptions = options;
     providerRegions.clear();
     try {
         pulumi.runtime.setAllConfig(options.config ?? {}, []);
-        await pulumi.runtime.setMocks(mocks, options.project ?? "aws-containers", options.stack ?? "test", options.preview ?? false);
+        // The organization Pulumi Cloud gives an individual account; StackReference names start with it.
+        await pulumi.runtime.setMocks(mocks, options.project ?? "aws-containers", options.stack ?? "test", options.preview ?? false, "organization");
         recordRegistrations();
         if (!options.debug && !lightened) {
             lightened = true;
             lightenDebuggablePromises();
         }
         try {
-            run.outputs = await pulumi.runtime.runInPulumiStack(async () => (await program()) as any) as Record<string, unknown>;
+            // A run that failed (see regionDown) may leave the program waiting on resources that never register.
+            const outputs = pulumi.runtime.runInPulumiStack(async () => (await program()) as any) as Promise<Record<string, unknown>>;
+            outputs.catch(() => undefined);
+            const finished = await Promise.race([outputs.then((o) => ({ o })), run.failed.then(() => undefined)]);
+            run.outputs = finished?.o;
         } catch (err) {
             run.fail(err);
         }
@@ -491,6 +563,7 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
     } finally {
         last = run;
         current = undefined;
+        currentOptions = {};
     }
     return run;
 }

@@ -8,6 +8,7 @@ import Module = require("module");
 import * as path from "path";
 import { PlanInputError } from "../plan-error";
 import { listStacks, loadStackConfig, readProjectName } from "./stack-config";
+// Loaded only for a type check: it loads the TypeScript compiler, which a plan of a project stack never needs.
 import type * as Typecheck from "./typecheck";
 
 /** A Pulumi program with one stack's config: what the plan runs in the mock runtime. */
@@ -58,7 +59,6 @@ export function userProgram(dir: string, stack?: string, options: { typecheck?: 
     const config = loadStackConfig(configDir, stack, project);
     const entry = path.join(root, doc.main ?? ".");
     if (options.typecheck ?? false) {
-        // Loaded only when asked: the compiler stays off the plan's path otherwise (issue 22).
         (require("./typecheck") as typeof Typecheck).typecheckProgram(root, entry);
     }
     return {

@@ -26,8 +26,42 @@ export function listStacks(dir: string): string[] {
 }
 
 /**
- * Loads `Pulumi.<stack>.yaml` from `dir` into the flat map the Pulumi runtime uses: `project:key` →
- * string, with structured values as JSON, as `pulumi config` passes them to a program.
+ * The project-level config of the nearest Pulumi.yaml at or above `dir` (Pulumi v3.44+), flattened like
+ * a stack's: a key's `value:` (or, for the project's own keys, its `default:`), or the value itself
+ * when it is not a map (a map there declares a key's type, not its value).
+ */
+export function loadProjectConfig(dir: string, project: string): { [key: string]: string } {
+    let at = path.resolve(dir);
+    while (!fs.existsSync(path.join(at, "Pulumi.yaml")) && path.dirname(at) !== at) {
+        at = path.dirname(at);
+    }
+    const file = path.join(at, "Pulumi.yaml");
+    if (!fs.existsSync(file)) {
+        return {};
+    }
+    const doc = yaml.load(fs.readFileSync(file, "utf8")) as { config?: unknown } | undefined;
+    const config = doc?.config ?? {};
+    if (typeof config !== "object" || config === null || Array.isArray(config)) {
+        throw new PlanInputError(`${file}: "config" must be a map of keys to values`);
+    }
+    const flat: { [key: string]: string } = {};
+    for (const [rawKey, entry] of Object.entries(config)) {
+        const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+        const declared = entry !== null && typeof entry === "object" && !Array.isArray(entry);
+        const value = declared ? ("value" in entry ? (entry as { value: unknown }).value : (entry as { default?: unknown }).default) : entry;
+        if (value === undefined) {
+            continue;
+        }
+        flat[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return flat;
+}
+
+/**
+ * Loads `Pulumi.<stack>.yaml` from `dir` over the project-level config into the flat map the Pulumi
+ * runtime uses: `project:key` → string, with structured values as JSON, as `pulumi config` passes them
+ * to a program. A key the stack sets replaces the project's key whole, as Pulumi merges them
+ * (pulumi/pulumi#17948: structured project values are not deep-merged).
  */
 export function loadStackConfig(dir: string, stack: string, project: string): { [key: string]: string } {
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
@@ -45,7 +79,7 @@ export function loadStackConfig(dir: string, stack: string, project: string): { 
     if (typeof config !== "object" || config === null || Array.isArray(config)) {
         throw new PlanInputError(`${file}: "config" must be a map of keys to values`);
     }
-    const flat: { [key: string]: string } = {};
+    const flat: { [key: string]: string } = loadProjectConfig(dir, project);
     for (const [rawKey, value] of Object.entries(config)) {
         if (value !== null && typeof value === "object" && "secure" in (value as object)) {
             throw new PlanInputError(`${file}: ${rawKey} is an encrypted secret; the offline plan cannot decrypt it, give a plain placeholder`);

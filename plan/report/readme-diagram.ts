@@ -1,7 +1,7 @@
 /**
- * `npm run diagrams`: regenerates the diagram the README shows (docs/fargate-microservices.svg), by
+ * `npm run diagrams`: regenerates the diagram the README shows (docs/fargate-microservices-us-east-1.svg), by
  * planning the stack and rendering its architecture with Mermaid in headless Chromium, exactly as
- * `npm run plan -- fargate-microservices --diagram FILE.svg` does. Run it when the stack or the
+ * `npm run plan -- fargate-microservices-us-east-1 --diagram FILE.svg` does. Run it when the stack or the
  * diagram changes, and commit the result.
  */
 import * as fs from "fs";
@@ -12,7 +12,7 @@ import { architectureOf, planView } from "./architecture";
 import { mermaidDiagram } from "./diagram";
 import { renderSvg } from "./render-svg";
 
-export const README_STACK = "fargate-microservices";
+export const README_STACK = "fargate-microservices-us-east-1";
 export const README_DIAGRAM = path.join(REPO_ROOT, "docs", `${README_STACK}.svg`);
 
 async function main(): Promise<void> {

@@ -1,4 +1,5 @@
 /** The text report printed by `npm run plan`. */
+import type { StackPlan } from "../stacks";
 import type { Violation } from "../analyzer/messages";
 import type { PlanResult } from "../plan";
 import { countsByRegion, deployed, summarize } from "./summary";
@@ -40,4 +41,17 @@ export function formatPlan(result: PlanResult, sections: readonly (readonly stri
 
 function sortViolations(violations: Violation[]): Violation[] {
     return [...violations].sort((a, b) => a.policyName.localeCompare(b.policyName) || a.urn.localeCompare(b.urn));
+}
+
+/** The outage drill's result: which stacks can deploy while `region` is down, and which cannot. */
+export function drillSummary(region: string, plans: readonly StackPlan[]): string {
+    const can = plans.filter((p) => p.result);
+    const blocked = plans.filter((p) => p.blockedByRegion);
+    const failed = plans.filter((p) => !p.result && !p.blockedByRegion);
+    const lines = [`Outage drill: ${region} down`, `  can deploy (${can.length}): ${can.map((p) => p.stack).join(", ") || "none"}`,
+        `  cannot deploy, they touch ${region} (${blocked.length}): ${blocked.map((p) => p.stack).join(", ") || "none"}`];
+    if (failed.length > 0) {
+        lines.push(`  failed for another reason (${failed.length}): ${failed.map((p) => p.stack).join(", ")}`);
+    }
+    return lines.join("\n");
 }

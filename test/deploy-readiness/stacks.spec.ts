@@ -15,7 +15,7 @@ describe("deploy readiness: every stack and example against upstream definitions
     const runs: { [name: string]: MockRun } = {};
     const counts = { containers: 0, runTasks: 0, stateMachines: 0, policies: 0, actions: 0, crs: 0, releases: 0, lifecycles: 0, fields: 0 };
     before(async function () {
-        this.timeout(900_000); // seven programs planned once for all the checks below
+        this.timeout(900_000); // fifteen stacks and two examples planned once for all the checks below
         for (const name of names) {
             runs[name] = await plan(name);
         }
@@ -23,7 +23,12 @@ describe("deploy readiness: every stack and example against upstream definitions
     const all = (type?: string) => Object.values(runs).flatMap((r) => (type ? r.ofType(type) : r.workload));
 
     it("plans every stack and the examples", () => {
-        assert.deepEqual(names, ["active-active", "ecr-pull-k3s", "eks-auto-mode", "eks-platform", "fargate-microservices", "registry", "sqs-batch", "examples/shop-network", "examples/gpu-and-efs"]);
+        assert.deepEqual(names, [
+            "active-active-ap-southeast-2", "active-active-edge", "active-active-eu-west-1", "active-active-global", "active-active-us-east-1",
+            "ecr-pull-k3s", "eks-auto-mode-eu-central-1", "eks-auto-mode-us-west-2", "eks-platform-eu-west-1", "eks-platform-us-east-1",
+            "fargate-microservices-eu-west-1", "fargate-microservices-us-east-1", "registry", "sqs-batch-eu-west-1", "sqs-batch-us-east-1",
+            "examples/shop-network", "examples/gpu-and-efs",
+        ]);
     });
 
     it("ECS: every container definition has only ContainerDefinition members, of the right types and values", () => {
@@ -67,7 +72,9 @@ describe("deploy readiness: every stack and example against upstream definitions
 
     it("Karpenter: the controller policy grants only actions of Karpenter's v1.14.1 CloudFormation template", () => {
         const policies = all("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.endsWith("karpenter-controller-policy"));
-        assert.equal(policies.length, 3, "one per Karpenter-mode cluster: the eks-platform stack's two regions and the gpu-and-efs example");
+        // One per eks-platform region stack, and the gpu-and-efs example's cluster (Karpenter by default).
+        assert.equal(policies.length, 3, `one per eks-platform region and the example's: ${policies.map((p) => p.name)}`);
+        assert.deepEqual(policies.map((p) => p.name).filter((n) => n.startsWith("ml-eks")).length, 1);
         assert.deepEqual(policies.flatMap((p) => karpenterPolicyProblems(p.inputs.policy, p.name)), []);
     });
 

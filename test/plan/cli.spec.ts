@@ -44,10 +44,18 @@ describe(`npm run plan (exit status and messages, pack ${path.relative(REPO_ROOT
         assert.match(bad.stdout, /Summary: 10 resources in 1 region; 4 mandatory, \d+ advisory violations\. FAIL/);
     });
 
-    it("--all plans every stack with exit 0 and writes one JSON plan per stack", () => {
+    it("--all plans every stack with exit 0, each after the stacks it depends on, and writes one JSON plan per stack", () => {
         assert.equal(all.status, 0, all.stdout + all.stderr);
         const docs = JSON.parse(fs.readFileSync(json("all.json"), "utf8"));
-        assert.deepEqual(docs.map((d: any) => d.stack), projectStacks());
+        assert.deepEqual(docs.map((d: any) => d.stack).sort(), projectStacks());
+        const order = docs.map((d: any) => d.stack);
+        for (const doc of docs) {
+            for (const dependency of doc.dependencies) {
+                assert.ok(order.indexOf(dependency) >= 0 && order.indexOf(dependency) < order.indexOf(doc.stack), `${doc.stack} planned before ${dependency}`);
+            }
+        }
+        assert.deepEqual(docs.find((d: any) => d.stack === "active-active-edge").dependencies,
+            ["active-active-global", "active-active-us-east-1", "active-active-eu-west-1", "active-active-ap-southeast-2"]);
         for (const doc of docs) {
             assert.equal(doc.summary.mandatory, 0, `${doc.stack}: ${JSON.stringify(doc.violations)}`);
             assert.deepEqual(Object.keys(doc.resources[0]).sort(), ["custom", "inputs", "name", "parent", "provider", "region", "type", "urn"]);

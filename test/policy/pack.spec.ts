@@ -69,18 +69,3 @@ describe("policy: README", () => {
         assert.equal(rows.size, ALL_POLICIES.length);
     });
 });
-
-describe("CI workflows", () => {
-    it("preview and deploy every stack of the project (the registry deploys first, on its own)", async () => {
-        const { listStacks } = await import("../../plan/engine/stack-config");
-        const { REPO_ROOT, STACKS_DIR } = await import("../harness");
-        const matrix = (file: string) => {
-            const m = /stack: \[([^\]]*)\]/.exec(fs.readFileSync(`${REPO_ROOT}/.github/workflows/${file}`, "utf8"));
-            return (m ? m[1].split(",").map((s) => s.trim()) : []).sort();
-        };
-        const stacks = listStacks(STACKS_DIR);
-        assert.deepEqual(matrix("preview.yml"), stacks);
-        assert.deepEqual(matrix("deploy.yml"), stacks.filter((s) => s !== "registry"));
-        assert.match(fs.readFileSync(`${REPO_ROOT}/.github/workflows/deploy.yml`, "utf8"), /stack-name: \$\{\{ vars\.PULUMI_ORG \}\}\/registry/);
-    });
-});

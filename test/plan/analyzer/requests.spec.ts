@@ -103,7 +103,7 @@ describe("analyzer requests, encoded directly (plan/analyzer/requests.ts)", () =
         assert.equal(req.getProvider()!.getProperties()!.toJavaScript().region, "eu-west-1");
     });
 
-    for (const name of ["fargate-microservices", "eks-platform"]) {
+    for (const name of ["fargate-microservices-us-east-1", "eks-platform-us-east-1"]) {
         it(`encode every resource of the ${name} stack as the SDK does, byte for byte`, async () => {
             const spec = projectStack(name);
             const stack = new PlannedStack(spec);

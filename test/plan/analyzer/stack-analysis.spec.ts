@@ -9,7 +9,7 @@ import type { AnalyzerInfo } from "../../../plan/pack/types";
 import { SdkRequests } from "./sdk-requests";
 
 describe("the AnalyzeStack request, encoded as resources register (plan/analyzer/stack-analysis.ts)", () => {
-    const spec = projectStack("fargate-microservices");
+    const spec = projectStack("fargate-microservices-us-east-1");
     let resources: PlannedResource[];
     let stack: PlannedStack;
     let encodedAsItRan: Buffer;

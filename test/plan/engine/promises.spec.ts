@@ -23,7 +23,7 @@ const debuggable = require(require.resolve("@pulumi/pulumi/runtime/debuggable", 
 (async () => {
     const runs = [];
     for (const debug of [true, false]) {
-        const spec = projectStack("fargate-microservices");
+        const spec = projectStack("fargate-microservices-us-east-1");
         const before = debuggable.debuggablePromise;
         const run = await runProgram(spec.program, { ...spec, debug });
         if (run.error) throw run.error;

@@ -1,22 +1,34 @@
 import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as assert from "node:assert/strict";
 import * as path from "path";
 import { PlanResult, planProgram, planStack } from "../../../plan/plan";
 import { PolicySession } from "../../../plan/analyzer/session";
-import { projectStacks, REPO_ROOT, userProgram } from "../../../plan/engine/program";
+import { projectStack, projectStacks, REPO_ROOT, userProgram } from "../../../plan/engine/program";
 import { ArchEdge, ArchElement, ArchGroup, ArchNode, Architecture, architectureOf, elements, planView } from "../../../plan/report/architecture";
 import { mermaidDiagram, VIOLATION_CLASS } from "../../../plan/report/diagram";
 import { markdownReport, reportMarker } from "../../../plan/report/markdown";
 import { README_DIAGRAM, README_STACK } from "../../../plan/report/readme-diagram";
 import { chromiumPath, DiagramRenderError, MermaidRenderer } from "../../../plan/report/render-svg";
 import { BAD_PROGRAM_MANDATORY, FIXTURES, PACK } from "../packs";
+import { MULTI_REGION_DIR, stackConfig as harnessConfig } from "../../harness";
+import { loadStackConfig } from "../../../plan/engine/stack-config";
 
-/** The stack's `aws-containers:*` configuration, as the stack reads it. */
+/** The stack's `aws-containers:*` configuration as the stack reads it: its file over Pulumi.yaml's project config. */
 function stackConfig(stack: string): Record<string, any> {
-    const doc = yaml.load(fs.readFileSync(path.join(REPO_ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, any> };
-    return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(/^aws-containers:/, ""), v]));
+    const flat = harnessConfig(stack);
+    const parse = (v: string) => { try { return JSON.parse(v); } catch { return v; } };
+    return Object.fromEntries(Object.entries(flat).filter(([k]) => k.startsWith("aws-containers:"))
+        .map(([k, v]) => [k.replace(/^aws-containers:/, ""), /^\s*[[{]/.test(v) ? parse(v) : v]));
 }
+
+/** The regions a stack has resources in: an active-active global layer only its home region, the edge layer none (all in us-west-2, drawn as Global). */
+function regionsOf(stack: string): string[] {
+    const config = stackConfig(stack);
+    return config.layer === "global" ? [config.homeRegion ?? config.regions[0]] : config.layer === "edge" ? [] : config.regions;
+}
+
+/** The project's stacks of an architecture, one per region. */
+const stacksOf = (architecture: string) => projectStacks().filter((s) => stackConfig(s).architecture === architecture && stackConfig(s).layer === undefined);
 
 class View {
     constructor(readonly arch: Architecture) {}
@@ -87,7 +99,7 @@ function assertRendered(arch: Architecture, svg: string): void {
 }
 
 describe("architecture diagrams, rendered by Mermaid in headless Chromium", function () {
-    // Seven plans and a browser on a shared 2-core machine: more room than one plan needs.
+    // Fifteen plans and a browser on a shared 2-core machine: more room than one plan needs.
     this.timeout(180_000);
     let renderer: MermaidRenderer;
     let session: PolicySession;
@@ -138,7 +150,7 @@ describe("architecture diagrams, rendered by Mermaid in headless Chromium", func
 
             it("draws every region the stack runs in, each VPC with its zones", () => {
                 const v = views.get(stack)!;
-                for (const region of stackConfig(stack).regions as string[]) {
+                for (const region of regionsOf(stack)) {
                     const g = v.region(region);
                     for (const vpc of v.groups(g, "vpc")) {
                         const zones = v.within(vpc, (e) => e.kind === "node" && e.type === "zone").map((z) => z.title);
@@ -162,8 +174,9 @@ describe("architecture diagrams, rendered by Mermaid in headless Chromium", func
         });
 
         it("fargate-microservices: each region's ALB routes to its own storefront and orders, and all three services share Service Connect", () => {
-            const v = views.get("fargate-microservices")!;
-            for (const region of stackConfig("fargate-microservices").regions as string[]) {
+            assert.equal(stacksOf("fargate-microservices").length, 2);
+            for (const stack of stacksOf("fargate-microservices")) for (const region of regionsOf(stack)) {
+                const v = views.get(stack)!;
                 const g = v.region(region);
                 const [vpc] = v.groups(g, "vpc");
                 const [alb] = v.nodes(vpc, "alb");
@@ -201,9 +214,19 @@ describe("architecture diagrams, rendered by Mermaid in headless Chromium", func
             assert.ok(v.edgesFrom(source, "replication").every((e) => /^replicates \d+ repositories$/.test(e.labels[0])));
         });
 
-        it("active-active: the accelerator reaches every region's ALB through its endpoint group, and the table replicates to every other region", () => {
-            const v = views.get("active-active")!;
-            const config = stackConfig("active-active");
+        it("active-active-global: the accelerator in Global, the table in the home region only", () => {
+            const v = views.get("active-active-global")!;
+            const config = stackConfig("active-active-global");
+            const global = v.arch.groups.find((g) => g.type === "global")!;
+            assert.equal(v.nodes(global, "accelerator").length, 1);
+            assert.equal(v.nodes(v.region(config.homeRegion), "table").length, 1);
+            assert.deepEqual(v.arch.groups.filter((g) => g.type === "region").map((g) => g.title), [config.homeRegion]);
+        });
+
+        it("active-active as one stack (test/fixtures/multi-region): the accelerator reaches every region's ALB through its endpoint group, and the table replicates to every other region", async () => {
+            const whole = { ...projectStack("active-active-global"), stack: "active-active", config: loadStackConfig(MULTI_REGION_DIR, "active-active", "aws-containers") };
+            const v = new View(architectureOf(planView(await planProgram(whole, { policyPack: PACK, session }))));
+            const config = Object.fromEntries(Object.entries(whole.config).map(([k, x]) => [k.replace(/^aws-containers:/, ""), /^\s*[[{]/.test(x) ? JSON.parse(x) : x])) as Record<string, any>;
             const regions = config.regions as string[];
             const global = v.arch.groups.find((g) => g.type === "global")!;
             const [accelerator] = v.nodes(global, "accelerator");
@@ -222,8 +245,9 @@ describe("architecture diagrams, rendered by Mermaid in headless Chromium", func
         });
 
         it("sqs-batch: the queue feeds the worker, redrives to its DLQ, the pipeline runs its stages once per item in order, and its advisory is marked on it", () => {
-            const v = views.get("sqs-batch")!;
-            for (const region of stackConfig("sqs-batch").regions as string[]) {
+            assert.equal(stacksOf("sqs-batch").length, 2);
+            for (const stack of stacksOf("sqs-batch")) for (const region of regionsOf(stack)) {
+                const v = views.get(stack)!;
                 const g = v.region(region);
                 const queues = v.nodes(g, "queue");
                 const work = queues.find((q) => q.title === "SQS queue")!;
@@ -239,13 +263,14 @@ describe("architecture diagrams, rendered by Mermaid in headless Chromium", func
                 assert.deepEqual(worker.violations, []);
                 assert.deepEqual(pipeline.violations.map((x) => x.policyName), ["sec-step-functions-observability"]);
             }
-            const text = mermaidDiagram(v.arch);
+            const text = mermaidDiagram(views.get("sqs-batch-us-east-1")!.arch);
             assert.match(text, new RegExp(`class [^\\n]*state_machine_batch_us_east_1_pipeline[^\\n]* ${VIOLATION_CLASS.advisory}`));
         });
 
         it("eks-platform and eks-auto-mode: each cluster with its node pools, managed add-ons and charts; Karpenter reads its interruption queue", () => {
-            const platform = views.get("eks-platform")!;
-            for (const region of stackConfig("eks-platform").regions as string[]) {
+            assert.equal(stacksOf("eks-platform").length, 2);
+            for (const stack of stacksOf("eks-platform")) for (const region of regionsOf(stack)) {
+                const platform = views.get(stack)!;
                 const [cluster] = platform.groups(platform.region(region), "eks-cluster");
                 assert.ok(cluster, `no EKS cluster in ${region}`);
                 assert.deepEqual(platform.nodes(cluster, "node-group").map((n) => n.title).sort(), ["node group system"]);
@@ -257,8 +282,9 @@ describe("architecture diagrams, rendered by Mermaid in headless Chromium", func
                 const [queue] = platform.nodes(platform.region(region), "queue");
                 assert.deepEqual(platform.edgesFrom(queue, "feeds").map((e) => [e.to, e.labels]), [[charts.id, ["karpenter"]]]);
             }
-            const auto = views.get("eks-auto-mode")!;
-            for (const region of stackConfig("eks-auto-mode").regions as string[]) {
+            assert.equal(stacksOf("eks-auto-mode").length, 2);
+            for (const stack of stacksOf("eks-auto-mode")) for (const region of regionsOf(stack)) {
+                const auto = views.get(stack)!;
                 const [cluster] = auto.groups(auto.region(region), "eks-cluster");
                 assert.ok(cluster.details.includes("Auto Mode"));
                 assert.deepEqual(auto.nodes(cluster, "node-pool").map((n) => n.title).sort(), ["Auto Mode node pools", "Karpenter NodePool workloads"]);
