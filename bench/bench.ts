@@ -19,7 +19,7 @@ import { performance } from "perf_hooks";
 import { PolicySession } from "../plan/analyzer/session";
 import type * as MockEngine from "../plan/engine/mock-engine";
 import { DEFAULT_POLICY_PACK, EMPTY_POLICY_PACK, REPO_ROOT } from "../plan/engine/program";
-import { deferSerializationModules } from "../plan/pack/lazy-sdk";
+import { deferUnusedSdkModules } from "../plan/pack/lazy-sdk";
 import type * as Plan from "../plan/plan";
 import type * as Summary from "../plan/report/summary";
 import type * as BenchProgram from "./program";
@@ -75,7 +75,7 @@ async function measure(mode: Mode, regions: number, services: number, policyPack
     const spec = { project: "bench", stack: `r${regions}-s${services}`, config: {}, program: program(regions, services) };
     const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
     // As the CLI does, before the SDK loads.
-    deferSerializationModules();
+    deferUnusedSdkModules();
     if (mode === "program") {
         const { runProgram } = require("../plan/engine/mock-engine") as typeof MockEngine;
         const started = performance.now();

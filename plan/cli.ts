@@ -15,7 +15,7 @@ import * as path from "path";
 import { PolicySession } from "./analyzer/session";
 import { DEFAULT_POLICY_PACK, projectStack, projectStacks, userProgram } from "./engine/program";
 import type * as PackConfig from "./pack/config";
-import { deferSerializationModules } from "./pack/lazy-sdk";
+import { deferUnusedSdkModules } from "./pack/lazy-sdk";
 import type { PolicyPackConfig } from "./pack/types";
 import type { PlanResult } from "./plan";
 import type * as Stacks from "./stacks";
@@ -135,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
     // the engine, too, starts analyzers as the preview begins. Several stacks share the one pack,
     // configured afresh for each as the engine would.
     const session = PolicySession.launch(args.policyPack, { debug: args.debug });
-    deferSerializationModules();
+    deferUnusedSdkModules();
     const { planInOrder } = require("./stacks") as typeof Stacks;
     const { exitCode } = require("./report/summary") as typeof Summary;
     const { drillSummary, formatPlan } = require("./report/text") as typeof TextReport;

@@ -1,11 +1,19 @@
 /**
- * Defers the SDK's modules for serializing functions (@pulumi/pulumi 3.248): its index loads
- * `@npmcli/arborist` (`runtime/closure/codePaths.js`) and `typescript` (`runtime/closure/parseFunction.js`)
- * eagerly, yet uses them only to serialize a function into a Lambda's code, which neither a policy
- * pack nor the plan's programs do at plan time. Loading typescript alone costs ~0.4 s of a core.
- * Those requires return a proxy that loads the real module on first use. They are matched by the
- * requiring file, so an SDK whose files differ simply loads everything as before.
+ * Defers modules the Pulumi SDKs load eagerly but a plan's processes seldom or never use, so that each
+ * loads on first use instead of at every start (@pulumi/pulumi 3.248, @pulumi/aws 7, @pulumi/kubernetes 4):
+ * - @pulumi/pulumi's index loads the Automation API (`./automation`: execa, tmp, a log tailer), which
+ *   drives the Pulumi CLI and which neither a pack nor a program in the mock runtime calls (~0.1 s of a
+ *   core per process);
+ * - its function serialization (`runtime/closure`) loads `@npmcli/arborist`, `normalize-package-data`
+ *   and `typescript`, used only to serialize a function into a Lambda's code (typescript alone ~0.4 s);
+ * - the provider SDKs' indexes load every namespace's index (@pulumi/aws: 238 of them, each defining
+ *   its resources), where a program uses a few dozen: a namespace loads when the program first reads
+ *   from it (`aws.ecs.Service`), which also registers its resource module before any of its resources
+ *   exists (the SDK needs that only to rebuild references to resources the program made).
+ * Each is matched by the requiring file, so an SDK whose files differ simply loads everything as before.
  */
+import * as fs from "fs";
+import * as path from "path";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const Module = require("module") as {
@@ -13,29 +21,57 @@ const Module = require("module") as {
 };
 
 const SDK = String.raw`[\\/]@pulumi[\\/]pulumi[\\/]`;
-/** Requires the SDK makes eagerly but uses only to serialize functions: [requiring file, request]. */
-const LAZY: [RegExp, string][] = [
-    [new RegExp(`${SDK}runtime[\\\\/]closure[\\\\/]codePaths\\.js$`), "@npmcli/arborist"],
-    [new RegExp(`${SDK}runtime[\\\\/]closure[\\\\/]parseFunction\\.js$`), "../../typescript-shim"],
+/** Requires that load on first use: [requiring file, request, how the requiring file imports it]. */
+const DEFERRED: [from: RegExp, request: string, shape: Shape][] = [
+    [new RegExp(`${SDK}index\\.js$`), "./automation", "namespace"],
+    [new RegExp(`${SDK}runtime[\\\\/]closure[\\\\/]codePaths\\.js$`), "@npmcli/arborist", "namespace"],
+    [new RegExp(`${SDK}runtime[\\\\/]closure[\\\\/]codePaths\\.js$`), "normalize-package-data", "function"],
+    [new RegExp(`${SDK}runtime[\\\\/]closure[\\\\/]parseFunction\\.js$`), "../../typescript-shim", "namespace"],
 ];
+/** A provider SDK's index (or a namespace's), whose `./<name>` requires of folders are namespaces. */
+const PROVIDER_INDEX = /[\\/]@pulumi[\\/](aws|kubernetes)[\\/](.+[\\/])?index\.js$/;
+const NAMESPACE_REQUEST = /^\.\/[A-Za-z0-9]+$/;
 
 /**
- * Stands in for a module until a property is read. `__esModule` is answered without loading so that
- * the SDK's `__importStar` returns the proxy itself instead of copying the module's properties now.
+ * How the requiring file uses the module: `__importStar(require(…))` and property reads (namespace),
+ * or `__importDefault(require(…)).default(…)`, a call of the module itself (function).
  */
-export function lazy(loadModule: () => unknown): unknown {
-    let loaded: Record<PropertyKey, unknown> | undefined;
-    const real = () => (loaded ??= loadModule() as Record<PropertyKey, unknown>);
-    return new Proxy({}, {
-        get: (_, key) => (key === "__esModule" ? true : real()[key]),
+type Shape = "namespace" | "function";
+
+/**
+ * Stands in for a module until it is used. For a namespace `__esModule` is answered without loading, so
+ * that the SDKs' `__importStar` returns the proxy itself instead of copying the module's properties
+ * now; for a function it is false, so that `__importDefault` wraps the proxy, which loads when called.
+ * Every other operation loads the module and acts on it; properties are reported configurable, as a
+ * proxy must for properties its own target lacks.
+ */
+export function lazy(loadModule: () => unknown, shape: Shape = "namespace"): unknown {
+    let loaded: any;
+    const real = () => (loaded ??= loadModule());
+    const target = shape === "function" ? function deferred() { /* stands in for the module */ } : {};
+    return new Proxy(target, {
+        get: (_, key) => (key === "__esModule" && loaded === undefined ? shape === "namespace" : real()[key]),
         has: (_, key) => key in real(),
+        set: (_, key, value) => Reflect.set(real(), key, value),
+        ownKeys: () => Reflect.ownKeys(real()),
+        getOwnPropertyDescriptor: (_, key) => {
+            const descriptor = Reflect.getOwnPropertyDescriptor(real(), key);
+            return descriptor && { ...descriptor, configurable: true };
+        },
+        apply: (_, self, args) => Reflect.apply(real(), self, args),
     });
+}
+
+/** Whether `request` from the provider index `from` names a namespace: a folder, not a module file. */
+function isNamespace(from: string, request: string): boolean {
+    const dir = path.dirname(from);
+    return !fs.existsSync(path.join(dir, `${request}.js`)) && fs.existsSync(path.join(dir, request, "index.js"));
 }
 
 let installed = false;
 
-/** From now on, the SDK's serialization modules load when first used. Call before @pulumi/pulumi loads. */
-export function deferSerializationModules(): void {
+/** From now on, the modules above load when first used. Call before @pulumi/pulumi loads. */
+export function deferUnusedSdkModules(): void {
     if (installed) {
         return;
     }
@@ -43,8 +79,14 @@ export function deferSerializationModules(): void {
     const load = Module._load;
     Module._load = function (this: unknown, request, parent, isMain) {
         const from = parent?.filename;
-        if (from !== undefined && LAZY.some(([file, r]) => r === request && file.test(from))) {
-            return lazy(() => load.call(this, request, parent, isMain));
+        if (from !== undefined) {
+            const deferred = DEFERRED.find(([file, r]) => r === request && file.test(from));
+            if (deferred) {
+                return lazy(() => load.call(this, request, parent, isMain), deferred[2]);
+            }
+            if (NAMESPACE_REQUEST.test(request) && PROVIDER_INDEX.test(from) && isNamespace(from, request)) {
+                return lazy(() => load.call(this, request, parent, isMain));
+            }
         }
         return load.call(this, request, parent, isMain);
     };

@@ -8,18 +8,22 @@
  *   it reads the pack's tsconfig.json with the SDK's vendored typescript, only to pass it to ts-node.
  *   Those requires get stand-ins: ts-node's `register` does nothing, typescript reports its real
  *   version, the vendored one reads no options.
- * - The SDK's index loads modules it needs only to serialize functions (lazy-sdk.ts defers them).
- * Together about two thirds of the pack's start. Both are matched by the requiring file, so an SDK
+ * - The SDK's index loads modules a pack never uses (the Automation API, function serialization):
+ *   lazy-sdk.ts defers them.
+ * - `cmd/run-policy-pack/index.js` registers source-map-support, which maps the stack traces of
+ *   errors to TypeScript lines: the plan starts the pack with `--stack-trace-limit=0` outside
+ *   `--debug`, so there are no frames to map, and with `--debug` with Node's own `--enable-source-maps`
+ *   (the SDK's registration is kept then).
+ * Together about two thirds of the pack's start. Each is matched by the requiring file, so an SDK
  * whose files differ simply loads everything as before.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { deferSerializationModules } from "./lazy-sdk";
+import { deferUnusedSdkModules } from "./lazy-sdk";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const Module = require("module") as {
     _load(request: string, parent: { filename?: string } | undefined, isMain: boolean): unknown;
-    enableCompileCache?: (dir: string) => unknown;
 };
 
 const SDK = String.raw`[\\/]@pulumi[\\/]pulumi[\\/]`;
@@ -27,6 +31,8 @@ const TS_SETUP = new RegExp(`${SDK}(tsutils|cmd[\\\\/]run-policy-pack[\\\\/]run)
 const TS_NODE_REQUEST = /(^|[\\/])ts-node(@[\d.]+)?$/;
 const TYPESCRIPT_REQUEST = /(^|[\\/])typescript(@[\d.]+[\\/]typescript\.js)?$/;
 const VENDORED_TYPESCRIPT_REQUEST = "./typescript-shim";
+const PACK_MAIN = new RegExp(`${SDK}cmd[\\\\/]run-policy-pack[\\\\/]index\\.js$`);
+const SOURCE_MAPS_REQUEST = "source-map-support/register";
 
 /** The version of the typescript `parent` would load, without loading it (the SDK only logs it). */
 function typescriptVersion(request: string, parentFile: string): string {
@@ -39,14 +45,12 @@ function typescriptVersion(request: string, parentFile: string): string {
     return (JSON.parse(fs.readFileSync(pkg, "utf8")) as { version: string }).version;
 }
 
-// Node 22.1+ can also cache V8's compiled code of every module across starts (the pack's and the
-// SDK's). Node 20 has no such API, so there this does nothing (and was not exercised here).
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-Module.enableCompileCache?.(path.join((require("./compile-cache.js") as { CACHE: string }).CACHE, "..", "node-compile-cache"));
-
 const load = Module._load;
 Module._load = function (this: unknown, request, parent, isMain) {
     const from = parent?.filename;
+    if (from !== undefined && request === SOURCE_MAPS_REQUEST && PACK_MAIN.test(from) && !process.execArgv.includes("--enable-source-maps")) {
+        return {};
+    }
     if (from !== undefined && TS_SETUP.test(from)) {
         if (TS_NODE_REQUEST.test(request)) {
             return { register: () => undefined, VERSION: "not loaded: the pack is compiled" };
@@ -60,4 +64,4 @@ Module._load = function (this: unknown, request, parent, isMain) {
     }
     return load.call(this, request, parent, isMain);
 };
-deferSerializationModules();
+deferUnusedSdkModules();
