@@ -12,6 +12,9 @@
  * `typescript` loaded (~0.4 s of a core), and it transpiles as ts-node's transpile-only mode would:
  * the nearest tsconfig.json's options, emitting CommonJS, no type check (`npm test` type-checks).
  *
+ * Every process that preloads this file also compiles its CommonJS modules from V8's code cache
+ * (code-cache.js).
+ *
  * Source maps are inlined but read only with `--debug` or `--enable-source-maps` (Node's own support,
  * not source-map-support), so a plan without them pays nothing for stack traces it never prints.
  */
@@ -198,6 +201,11 @@ if (process.argv.includes("--debug") || process.execArgv.includes("--enable-sour
 if (!require.extensions[".ts"]) {
     // eslint-disable-next-line n/no-deprecated-api
     require.extensions[".ts"] = /** @type {any} */ (loadTypeScript);
+}
+
+// The main thread's modules also load V8's code from a cache (code-cache.js); a worker's are few.
+if (require("worker_threads").isMainThread) {
+    require("./code-cache.js").install();
 }
 
 module.exports = { compiled, CACHE };

@@ -104,14 +104,14 @@ console.log(JSON.stringify(c));\n`);
         assert.match(run.stderr, /broken\.ts:2:\d+: Variable declaration expected/);
     });
 
-    it("a plan's process loads no typescript, ts-node, source-map-support or arborist once the cache is warm", () => {
+    it("a plan's process loads no typescript, ts-node, source-map-support, arborist or Automation API once the cache is warm", () => {
         const probe = path.join(dir, "probe.js");
-        fs.writeFileSync(probe, `require(${JSON.stringify(path.join(REPO_ROOT, "plan", "pack", "lazy-sdk.ts"))}).deferSerializationModules();
+        fs.writeFileSync(probe, `require(${JSON.stringify(path.join(REPO_ROOT, "plan", "pack", "lazy-sdk.ts"))}).deferUnusedSdkModules();
 require(${JSON.stringify(path.join(REPO_ROOT, "plan", "plan.ts"))});
 require(${JSON.stringify(path.join(REPO_ROOT, "stacks"))});
 require(${JSON.stringify(path.join(REPO_ROOT, "plan", "analyzer", "worker.ts"))});
 require(${JSON.stringify(path.join(REPO_ROOT, "plan", "analyzer", "stack-analysis.ts"))});
-console.log(JSON.stringify(Object.keys(require.cache).filter((f) => /[\\\\/](typescript|ts-node|source-map-support|@npmcli[\\\\/]arborist)[\\\\/]/.test(f))));\n`);
+console.log(JSON.stringify(Object.keys(require.cache).filter((f) => /[\\\\/](typescript|ts-node|source-map-support|@npmcli[\\\\/]arborist|execa|@logdna|normalize-package-data)[\\\\/]/.test(f))));\n`);
         runWithHook(probe);
         const warm = runWithHook(probe);
         assert.equal(warm.status, 0, warm.stderr);
@@ -144,5 +144,73 @@ describe("the policy pack through the compile cache and through ts-node", () => 
         } finally {
             fs.rmSync(path.dirname(outside), { recursive: true, force: true });
         }
+    });
+});
+
+describe("V8's code from the code cache (plan/pack/code-cache.js)", () => {
+    let dir: string;
+    beforeEach(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "aws-containers-v8-"));
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    /**
+     * A module that reports what Node gives a CommonJS module, the cache entries of its text and its
+     * dependency's, and a value of that dependency, required and imported (`import()` is in a module
+     * of its own, which Node compiles: see MAY_IMPORT in code-cache.js).
+     */
+    function writeProbe(value: number): string {
+        const file = path.join(dir, "main.js");
+        fs.writeFileSync(path.join(dir, "dep.js"), `exports.value = ${value};\n`);
+        fs.writeFileSync(path.join(dir, "dynamic.js"), "module.exports = () => import(\"./dep.js\");\n");
+        fs.writeFileSync(file, `const fs = require("fs");
+const codeCache = require(${JSON.stringify(path.join(REPO_ROOT, "plan", "pack", "code-cache.js"))});
+const entry = (f) => fs.existsSync(codeCache.entryOf(f, fs.readFileSync(f, "utf8")));
+require("./dynamic")().then((dynamic) => console.log(JSON.stringify({
+    value: require("./dep").value, dynamic: dynamic.value, dirname: __dirname, filename: __filename, main: require.main === module,
+    resolved: require.resolve("./dep"), paths: Array.isArray(require.resolve.paths("x")), cached: require.cache[__filename] === module,
+    thisIsExports: this === module.exports,
+    entries: [__filename, require.resolve("./dep"), require.resolve("./dynamic")].map(entry),
+})));
+`);
+        return file;
+    }
+
+    it("runs a module as Node would: require, resolve, main, cache, import(), __dirname, this", () => {
+        const file = writeProbe(1);
+        const run = runWithHook(file);
+        assert.equal(run.status, 0, run.stderr);
+        const r = JSON.parse(run.stdout);
+        assert.deepEqual({ ...r, entries: undefined }, {
+            value: 1, dynamic: 1, dirname: dir, filename: file, main: true, resolved: path.join(dir, "dep.js"), paths: true,
+            cached: true, thisIsExports: true, entries: undefined,
+        });
+    });
+
+    it("keeps each module's compiled code for the next start, and never runs stale code: an edited module runs its new text", () => {
+        const file = writeProbe(1);
+        const first = runWithHook(file);
+        assert.equal(first.status, 0, first.stderr);
+        // Serialized when the first run ended: the module's code and its dependency's.
+        const second = runWithHook(file);
+        assert.equal(second.status, 0, second.stderr);
+        assert.deepEqual(JSON.parse(second.stdout).entries, [true, true, false]);
+        fs.writeFileSync(path.join(dir, "dep.js"), "exports.value = 2;\n");
+        const edited = runWithHook(file);
+        assert.equal(edited.status, 0, edited.stderr);
+        const r = JSON.parse(edited.stdout);
+        assert.equal(r.value, 2);
+        assert.equal(r.dynamic, 2);
+        // The edited text has no entry until this run ends; the unchanged module still has its own.
+        assert.deepEqual(r.entries, [true, false, false]);
+    });
+
+    it("leaves a module with ES module syntax to Node, which runs it as without the cache", () => {
+        const file = path.join(dir, "esm.js");
+        fs.writeFileSync(file, "export const a = 1;\nconsole.log(`ran ${a}`);\n");
+        const plain = spawnSync(process.execPath, [file], { cwd: dir, encoding: "utf8" });
+        const run = runWithHook(file);
+        assert.equal(run.status, plain.status, run.stderr);
+        assert.equal(run.stdout, plain.stdout.trim());
     });
 });
