@@ -56,9 +56,22 @@ export function tolerateEmptyAssets(module: { deserializeProperties: Deserialize
         }
         return original({ toJavaScript: () => ({ v: node }) }, false)["v"];
     };
+    // The server deserialises a request's properties once per policy that may apply (every untyped
+    // resource policy; every stack policy, for each resource): the protobuf Struct's conversion to
+    // JavaScript, most of that cost, is done once per Struct. Each policy still gets values of its own.
+    const trees = new WeakMap<object, { tree: Tree; holdsEmptyAsset: boolean }>();
+    const treeOf = (struct: { toJavaScript(): Tree }) => {
+        let converted = trees.get(struct);
+        if (converted === undefined) {
+            const tree = struct.toJavaScript();
+            converted = { tree, holdsEmptyAsset: holdsEmptyAsset(tree) };
+            trees.set(struct, converted);
+        }
+        return converted;
+    };
     const tolerant: Deserialize = (struct, proxySecrets) => {
-        const tree = struct.toJavaScript();
-        if (proxySecrets || !holdsEmptyAsset(tree)) {
+        const { tree, holdsEmptyAsset: holdsEmpty } = treeOf(struct);
+        if (proxySecrets || !holdsEmpty) {
             return original({ toJavaScript: () => tree }, proxySecrets);
         }
         const held: Tree[] = [];
