@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
-import { specialAssetSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { serializeProperties, specialAssetSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { ALB_ZONE_IDS, INVOKE_FIXTURES, MOCK_ACCOUNT_ID } from "./fixtures";
 
 /**
@@ -419,11 +420,18 @@ function lightenDebuggablePromises(): void {
     };
 }
 
-/** Wraps the SDK's MockMonitor so that every RegisterResource request is recorded in full. */
+/** A protobuf Struct's JavaScript form, converted already, where the SDK's deserializer asks for a Struct. */
+const converted = (tree: Record<string, any>) => ({ toJavaScript: () => tree }) as unknown as Parameters<typeof pulumi.runtime.deserializeProperties>[0];
+
+/**
+ * Answers RegisterResource as the SDK's MockMonitor does (its `registerResource`: the mocks' resource,
+ * the engine's URN, the state serialized into the response, the state kept for `getResource`), and
+ * records every request in full. The request's and the state's protobuf Structs are converted to
+ * JavaScript once each, where the MockMonitor and the recording converted the request three times.
+ */
 function recordRegistrations(): void {
     const monitor = pulumi.runtime.getMonitor() as any;
     monitor.newUrn = engineUrn;
-    const register = monitor.registerResource.bind(monitor);
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
         const recorded = current?.byUrn(req.getUrn());
@@ -433,65 +441,84 @@ function recordRegistrations(): void {
         }
         return registerOutputs(req, callback);
     };
-    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+    monitor.registerResource = async (req: any, callback: (err: any, resp: any) => void) => {
         const run = current;
+        let response: any;
+        let wireOutputs: Record<string, any> = {};
         const wireInputs = req.getObject()?.toJavaScript() ?? {};
         const masked = swapAssetText(wireInputs, "", EMPTY_ASSET_TEXT);
-        if (masked.swapped) {
-            req.setObject(req.getObject().constructor.fromJavaScript(masked.value));
+        const inputs = pulumi.runtime.deserializeProperties(converted(masked.value));
+        try {
+            const result = await mocks.newResource({
+                type: req.getType(), name: req.getName(), inputs, provider: req.getProvider(), custom: req.getCustom(), id: req.getImportid(),
+            });
+            const urn = engineUrn(req.getParent(), req.getType(), req.getName());
+            const state = await serializeProperties("", result.state);
+            monitor.resources.set(urn, { urn, id: result.id ?? null, state });
+            response = new resproto.RegisterResourceResponse();
+            response.setUrn(urn);
+            response.setId(result.id || "");
+            response.setObject(structproto.Struct.fromJavaScript(state));
+            wireOutputs = req.getCustom() ? swapAssetText(state, EMPTY_ASSET_TEXT, "").value : {};
+        } catch (err) {
+            callback(err, undefined);
+            return;
         }
-        const inputs = pulumi.runtime.deserializeProperties(req.getObject());
-        return register(req, (err: any, resp: any) => {
-            if (!err && resp && req.getType() === STACK_REFERENCE_TYPE) {
-                // As in a preview, outputs the referenced stack does not know yet stay unknown.
-                resp.setResult(resproto.Result.SKIP);
-            }
-            if (!err && resp && run) {
-                const urn: string = resp.getUrn();
-                const type: string = req.getType();
-                const provider: string | undefined = req.getProvider() || undefined;
-                const awsProvider: string | undefined = req.getProvidersMap().get("aws") || undefined;
-                const providerRef = provider ?? awsProvider;
-                const providerUrn = providerRef ? providerUrnOf(providerRef) : undefined;
-                const isProvider = type.startsWith("pulumi:providers:");
-                // A provider without a region of its own (a Kubernetes provider for an EKS cluster) works
-                // in the region of the component that made it, so its resources are attributed there.
-                const providerRegion = isProvider ? inputs.region ?? (req.getParent() ? run.byUrn(req.getParent())?.region : undefined) : undefined;
-                if (isProvider) {
-                    providerRegions.set(urn, providerRegion);
-                }
-                run.record({
-                    type,
-                    name: req.getName(),
-                    urn,
-                    custom: req.getCustom(),
-                    parent: req.getParent() || undefined,
-                    provider,
-                    providerUrn,
-                    // A component without a provider of its own belongs to its parent's region.
-                    region: isProvider ? providerRegion : providerUrn ? providerRegions.get(providerUrn)
-                        : !req.getCustom() && req.getParent() ? run.byUrn(req.getParent())?.region : undefined,
-                    inputs,
-                    id: resp.getId() || undefined,
-                    protect: req.getProtect(),
-                    retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : false,
-                    deleteBeforeReplace: req.getDeletebeforereplace(),
-                    ignoreChanges: req.getIgnorechangesList(),
-                    dependencies: req.getDependenciesList(),
-                    propertyDependencies: Object.fromEntries([...req.getPropertydependenciesMap().entries()]
-                        .map(([k, v]: [string, any]) => [k, v.getUrnsList()])),
-                    aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((a: any) => aliasUrn(a, req))],
-                    additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-                    customTimeouts: customTimeouts(req.getCustomtimeouts()),
-                    deleteBeforeReplaceDefined: req.getDeletebeforereplacedefined(),
-                    version: req.getVersion() || undefined,
-                    wireInputs,
-                    wireOutputs: req.getCustom() ? swapAssetText(resp.getObject()?.toJavaScript() ?? {}, EMPTY_ASSET_TEXT, "").value : {},
-                });
-            }
-            callback(err, resp);
-        });
+        if (req.getType() === STACK_REFERENCE_TYPE) {
+            // As in a preview, outputs the referenced stack does not know yet stay unknown.
+            response.setResult(resproto.Result.SKIP);
+        }
+        if (run) {
+            record(run, req, response, inputs, wireInputs, wireOutputs);
+        }
+        callback(null, response);
     };
+}
+
+/** Records one registration as the engine saw it. */
+function record(run: MockRun, req: any, resp: any, inputs: Record<string, any>, wireInputs: Record<string, any>,
+    wireOutputs: Record<string, any>): void {
+    const urn: string = resp.getUrn();
+    const type: string = req.getType();
+    const provider: string | undefined = req.getProvider() || undefined;
+    const awsProvider: string | undefined = req.getProvidersMap().get("aws") || undefined;
+    const providerRef = provider ?? awsProvider;
+    const providerUrn = providerRef ? providerUrnOf(providerRef) : undefined;
+    const isProvider = type.startsWith("pulumi:providers:");
+    // A provider without a region of its own (a Kubernetes provider for an EKS cluster) works
+    // in the region of the component that made it, so its resources are attributed there.
+    const providerRegion = isProvider ? inputs.region ?? (req.getParent() ? run.byUrn(req.getParent())?.region : undefined) : undefined;
+    if (isProvider) {
+        providerRegions.set(urn, providerRegion);
+    }
+    run.record({
+        type,
+        name: req.getName(),
+        urn,
+        custom: req.getCustom(),
+        parent: req.getParent() || undefined,
+        provider,
+        providerUrn,
+        // A component without a provider of its own belongs to its parent's region.
+        region: isProvider ? providerRegion : providerUrn ? providerRegions.get(providerUrn)
+            : !req.getCustom() && req.getParent() ? run.byUrn(req.getParent())?.region : undefined,
+        inputs,
+        id: resp.getId() || undefined,
+        protect: req.getProtect(),
+        retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : false,
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        ignoreChanges: req.getIgnorechangesList(),
+        dependencies: req.getDependenciesList(),
+        propertyDependencies: Object.fromEntries([...req.getPropertydependenciesMap().entries()]
+            .map(([k, v]: [string, any]) => [k, v.getUrnsList()])),
+        aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((a: any) => aliasUrn(a, req))],
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        customTimeouts: customTimeouts(req.getCustomtimeouts()),
+        deleteBeforeReplaceDefined: req.getDeletebeforereplacedefined(),
+        version: req.getVersion() || undefined,
+        wireInputs,
+        wireOutputs,
+    });
 }
 
 function customTimeouts(t: any): RecordedResource["customTimeouts"] {
