@@ -31,7 +31,8 @@ const MAX_POLICY_SHARE = 0.5;
 /** Linear: a straight line through all sizes misses none by more than this share of its wall time. */
 const MAX_LINEAR_MISS = 0.1;
 
-type Mode = "plan" | "program";
+/** The plan, the program alone, or the floor: as many plain resources with the empty pack (program.ts). */
+type Mode = "plan" | "program" | "floor";
 
 interface Measurement {
     resources: number;
@@ -70,9 +71,20 @@ function program(regions: number, services: number): () => unknown {
     return () => (require("./program") as typeof BenchProgram).syntheticPlatform(regions, services);
 }
 
+/** `count` plain resources, loaded when it runs. */
+function floorProgram(count: number): () => unknown {
+    return () => (require("./program") as typeof BenchProgram).plainResources(count);
+}
+
 /** One size, one way, in this process: prints the measurement as JSON. */
 async function measure(mode: Mode, regions: number, services: number, policyPack: string): Promise<Measurement> {
-    const spec = { project: "bench", stack: `r${regions}-s${services}`, config: {}, program: program(regions, services) };
+    // For the floor, `regions` is the number of resources.
+    const spec = mode === "floor"
+        ? { project: "bench", stack: `floor-${regions}`, config: {}, program: floorProgram(regions) }
+        : { project: "bench", stack: `r${regions}-s${services}`, config: {}, program: program(regions, services) };
+    if (mode === "floor") {
+        policyPack = EMPTY_POLICY_PACK;
+    }
     const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
     // As the CLI does, before the SDK loads.
     deferUnusedSdkModules();
@@ -148,6 +160,7 @@ function main(): void {
         : complete ? DEFAULT_POLICY_PACK : path.join(REPO_ROOT, "test", "fixtures", "policy-pack");
     const measuring = argv.indexOf("--measure");
     if (measuring >= 0) {
+        // regions×services, or for the floor the number of resources.
         const [r, s] = argv[measuring + 2].split("x").map(Number);
         measure(argv[measuring + 1] as Mode, r, s, policyPack).then((m) => {
             console.log(JSON.stringify(m));

@@ -3,6 +3,7 @@
  * Its own module, required when the program runs, so that loading the components counts as the
  * program's time exactly as loading `stacks/` does for a stack.
  */
+import * as aws from "@pulumi/aws";
 import { ContainerRegistry, createRegionalProviders, RegionalNetwork } from "../components";
 import { FargateMicroservices, MicroserviceSpec } from "../components/microservices";
 import { MOCK_ACCOUNT_ID } from "../plan/engine/fixtures";
@@ -36,5 +37,18 @@ export function syntheticPlatform(regions: number, services: number): Record<str
         regions: used,
         repositories: specs.map((s) => ({ name: s.repository! })),
     });
+    return {};
+}
+
+/**
+ * The floor of any plan of `count` resources: that many plain resources (log groups with three inputs,
+ * on one provider), no components and nothing to judge. Planned with the pack that has no policies,
+ * it costs what the SDK's runtime and the analyzer protocol cost by themselves (`--vs-cdk`).
+ */
+export function plainResources(count: number): Record<string, never> {
+    const provider = new aws.Provider("floor", { region: REGIONS[0] });
+    for (let i = 0; i < count; i++) {
+        new aws.cloudwatch.LogGroup(`floor-${i}`, { name: `floor-${i}`, retentionInDays: 30, tags: { team: "bench" } }, { provider });
+    }
     return {};
 }

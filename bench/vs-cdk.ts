@@ -5,7 +5,9 @@
  * CDK's built-in CloudFormation validation off (`CDK_VALIDATION=false`, its lean mode) and, with
  * `--cdk-validation`, also on. The two take turns, each in a fresh process, `--runs` times (default 5),
  * the one to go first alternating; it prints both tools' median CPU (user + system, the plan's
- * policy pack process included) and wall time and the ratio plan ÷ CDK. The CDK app's packages (cdk/
+ * policy pack process included) and wall time and the ratio plan ÷ CDK. Beside them the floor: as
+ * many plain resources planned with the pack that has no policies (bench.ts `--measure floor`), what
+ * the SDK's mock runtime and the analyzer protocol cost with no component and no policy, ÷ CDK. The CDK app's packages (cdk/
  * package.json, pinned) are installed into cdk/node_modules the first time this runs, never by the
  * project's `npm ci`. A benchmark to read, not a timed test; Linux only (it reads /proc).
  */
@@ -58,6 +60,13 @@ function planRun(size: string, policyPack: string): Run {
     return { resources: json.resources, cpuMs: cpuMs + json.packCpuMs, wallMs, peakRssMb: json.peakRssMb };
 }
 
+/** The floor (bench.ts `--measure floor`): `resources` plain resources planned with the pack that has no policies. */
+function floorRun(resources: number): Run {
+    const args = [...process.execArgv, path.join(__dirname, `bench${path.extname(__filename)}`), "--measure", "floor", String(resources)];
+    const { json, cpuMs, wallMs } = timed(args, process.env, REPO_ROOT);
+    return { resources: json.resources, cpuMs: cpuMs + json.packCpuMs, wallMs, peakRssMb: json.peakRssMb };
+}
+
 function cdkRun(size: string, validation: boolean): Run {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "aws-containers-cdk-"));
     try {
@@ -96,33 +105,37 @@ export function versusCdk(argv: string[], policyPack: string): void {
     const version = (pkg: string) => (JSON.parse(fs.readFileSync(path.join(CDK_DIR, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
     console.log(`plan (pack ${path.relative(REPO_ROOT, policyPack)}) vs aws-cdk-lib ${version("aws-cdk-lib")} synth + cdk-nag ${version("cdk-nag")} ` +
         `AwsSolutions; medians of ${runs} alternating runs; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores`);
-    console.log("size    CDK validation  plan res  CDK res  plan CPU s  CDK CPU s  CPU ratio  plan wall s  CDK wall s  wall ratio  plan peak RSS MB");
+    console.log("size    CDK validation  plan res  CDK res  plan CPU s  CDK CPU s  CPU ratio  plan wall s  CDK wall s  wall ratio  " +
+        "plan peak RSS MB  floor CPU ratio  floor wall ratio");
     for (const [r, s] of SIZES) {
         const size = `${r}x${s}`;
         for (const validation of modes) {
             const plan: Run[] = [];
             const cdk: Run[] = [];
+            const floor: Run[] = [];
             for (let i = 0; i < runs; i++) {
-                if (i % 2 === 0) {
-                    plan.push(planRun(size, policyPack));
-                    cdk.push(cdkRun(size, validation));
-                } else {
-                    cdk.push(cdkRun(size, validation));
-                    plan.push(planRun(size, policyPack));
-                }
+                // Each goes first in turn, so that a slow spell of the machine weighs on all alike; the
+                // first round starts with the plan, whose resource count the floor takes.
+                const turns = [() => plan.push(planRun(size, policyPack)), () => cdk.push(cdkRun(size, validation)),
+                    () => floor.push(floorRun(plan[0].resources))];
+                [0, 1, 2].forEach((k) => turns[(k + i) % 3]());
             }
-            const [pc, cc, pw, cw] = [median(plan.map((p) => p.cpuMs)), median(cdk.map((c) => c.cpuMs)),
-                median(plan.map((p) => p.wallMs)), median(cdk.map((c) => c.wallMs))];
+            const [pc, cc, pw, cw, fc, fw] = [median(plan.map((p) => p.cpuMs)), median(cdk.map((c) => c.cpuMs)),
+                median(plan.map((p) => p.wallMs)), median(cdk.map((c) => c.wallMs)),
+                median(floor.map((f) => f.cpuMs)), median(floor.map((f) => f.wallMs))];
             const ratio = (a: number, b: number) => `${(a / b).toFixed(2)} ${validation || a / b <= MAX_RATIO ? "   " : "NO "}`;
             console.log([
                 `${r}×${s}`.padEnd(7), (validation ? "on" : "off").padEnd(15), String(plan[0].resources).padStart(8),
                 String(cdk[0].resources).padStart(8), (pc / 1000).toFixed(2).padStart(11), (cc / 1000).toFixed(2).padStart(10),
                 ratio(pc, cc).padStart(10), (pw / 1000).toFixed(2).padStart(12), (cw / 1000).toFixed(2).padStart(11),
                 ratio(pw, cw).padStart(11), String(median(plan.map((p) => p.peakRssMb))).padStart(17),
+                (fc / cc).toFixed(2).padStart(16), (fw / cw).toFixed(2).padStart(17),
             ].join(" "));
         }
     }
     console.log("res: the plan's resources (Pulumi's, as its summary counts them) and the CloudFormation resources CDK synthesizes.");
     console.log(`ratio: plan ÷ CDK; "NO" where the plan takes more than ${MAX_RATIO}× CDK's lean mode (validation off), the issue's target.`);
+    console.log("floor ratio: as many plain resources (log groups, no components) planned with the pack that has no policies,");
+    console.log("÷ CDK: what the SDK's runtime and the analyzer protocol cost by themselves, below which no plan of that size goes.");
     console.log(`load average afterwards ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}: on a busy machine the ratios are noisy; re-run when it is idle.`);
 }

@@ -168,5 +168,15 @@ describe("offline plan with the fixture pack", () => {
                 empty.close();
             }
         });
+
+        it("the benchmark's floor plans exactly as many plain resources as it is asked for, on one provider, judged by nothing", async () => {
+            const { plainResources } = require("../../bench/program") as typeof import("../../bench/program");
+            const result = await planProgram({ project: "bench", stack: "floor-40", config: {}, program: () => plainResources(40) },
+                { policyPack: EMPTY_POLICY_PACK });
+            const planned = deployed(result);
+            assert.equal(planned.length, 40);
+            assert.ok(planned.every((r) => r.type === "aws:cloudwatch/logGroup:LogGroup" && r.region === "us-east-1"));
+            assert.deepEqual(result.violations, []);
+        });
     });
 });
