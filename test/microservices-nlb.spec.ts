@@ -103,6 +103,41 @@ describe("FargateMicroservices: NLB services and EFS volumes", () => {
     });
 });
 
+describe("FargateMicroservices: no ALB when no service is exposed through one", () => {
+    const nlbOnly = (internalToo: boolean) => runProgram(() => {
+        const provider = new aws.Provider("aws-eu-west-1", { region: "eu-west-1" });
+        const ms = new FargateMicroservices("shop", {
+            ...BASE, services: [
+                { name: "ledger", image: "public.ecr.aws/nginx/nginx:1.27", port: 7000, nlb: { listeners: [{ port: 7000 }] } },
+                ...(internalToo ? [{ name: "worker", image: "public.ecr.aws/nginx/nginx:1.27", internal: true }] : []),
+            ],
+        }, { provider });
+        return { url: ms.url, loadBalancerArn: ms.loadBalancerArn, loadBalancerDnsName: ms.loadBalancerDnsName, nlbDnsNames: ms.nlbDnsNames };
+    });
+    const albParts = (r: MockRun) => r.resources.filter((x) => (x.type === "aws:lb/loadBalancer:LoadBalancer" && x.inputs.loadBalancerType === "application")
+        || x.type === "aws:lb/listener:Listener" && x.name.startsWith("shop-http") || x.name.startsWith("shop-alb")).map((x) => x.name);
+
+    for (const internalToo of [false, true]) {
+        it(`creates no ALB, listener or ALB security group for ${internalToo ? "an NLB service and an internal one" : "NLB services only"}; its outputs are undefined`, async () => {
+            const r = await nlbOnly(internalToo);
+            assert.equal(r.error, undefined, String(r.error));
+            assert.deepEqual(albParts(r), []);
+            assert.equal(r.ofType("aws:lb/loadBalancer:LoadBalancer").length, 1, "the NLB is still there");
+            assert.ok(r.ofType("aws:ecs/service:Service").length === (internalToo ? 2 : 1));
+            assert.deepEqual([r.outputs!.url, r.outputs!.loadBalancerArn, r.outputs!.loadBalancerDnsName], [undefined, undefined, undefined]);
+            assert.deepEqual(Object.keys(r.outputs!.nlbDnsNames as object), ["ledger"]);
+            assert.ok(!r.resources.some((x) => x.name.endsWith("-from-alb")), "no ALB egress rule");
+        });
+    }
+
+    it("still creates the ALB once one service routes through it", async () => {
+        const r = await run({ services: [...BASE.services, { name: "ledger", image: "public.ecr.aws/nginx/nginx:1.27", port: 7000, nlb: { listeners: [{ port: 7000 }] } }] });
+        assert.equal(r.error, undefined, String(r.error));
+        assert.equal(r.ofType("aws:lb/loadBalancer:LoadBalancer").filter((x) => x.inputs.loadBalancerType === "application").length, 1);
+        assert.ok(r.resources.some((x) => x.name === "shop-web-from-alb"));
+    });
+});
+
 describe("FargateMicroservices: NLB and EFS argument errors (nothing registered)", () => {
     const svc = (extra: object) => run({ services: [{ name: "ledger", image: "public.ecr.aws/nginx/nginx:1.27", ...extra }] });
     it("refuses TLS without a certificate, an unknown protocol, UDP mixed with TCP and a UDP service without a health check port", async () => {

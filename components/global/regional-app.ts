@@ -37,8 +37,11 @@ export function createRegionalApp(name: string, region: string, args: ActiveActi
         publicSubnetIds: net.publicSubnetIds,
         privateSubnetIds: net.privateSubnetIds,
     }, inRegion);
+    // resolveActiveActiveArgs requires an exposed service that the health check path routes to, so the
+    // region's microservices always have their ALB (FargateMicroservices makes one only for such a service).
+    const alb = (o: pulumi.Output<string | undefined>) => o as pulumi.Output<string>;
     return {
-        loadBalancerArn: app.loadBalancerArn, dnsName: app.loadBalancerDnsName, zoneId: app.loadBalancerZoneId,
+        loadBalancerArn: alb(app.loadBalancerArn), dnsName: alb(app.loadBalancerDnsName), zoneId: alb(app.loadBalancerZoneId),
         clusterName: app.clusterName, serviceNames: app.serviceNames,
     };
 }

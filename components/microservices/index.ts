@@ -5,7 +5,7 @@ import { awsContext } from "../aws-context";
 import { EcsCluster, EcsService, FargateTaskDefinition, IngressArgs } from "../ecs";
 import { createLogsKey } from "../logs";
 import { imageUri } from "../image";
-import { FargateMicroservicesArgs, mainContainer, resolveMicroservicesSettings } from "./args";
+import { FargateMicroservicesArgs, mainContainer, ResolvedService, resolveMicroservicesSettings } from "./args";
 import { createLoadBalancer } from "./alb";
 import { createRoute } from "./routing";
 import { createNlb, NlbParts } from "./nlb";
@@ -18,18 +18,21 @@ export { MicroserviceNlbSpec, NlbEndpointServiceSpec, NlbListenerSpec } from "./
  * Microservices on ECS Fargate in one region (architecture 1): an ECS cluster, an ALB routing paths
  * and hosts to the exposed services, internal services without a load balancer, and a Cloud Map
  * namespace through which every service calls the others by name with Service Connect. Tasks run in
- * private subnets of every zone; only the ALB reaches a task's port from outside the services.
- * Give it the region's provider through `opts.provider`.
+ * private subnets of every zone; only the load balancers reach a task's port from outside the
+ * services. When no service is exposed through the ALB (every one `internal` or behind its own `nlb`),
+ * there is no ALB, and its outputs are undefined. Give it the region's provider through `opts.provider`.
  */
 export class FargateMicroservices extends pulumi.ComponentResource {
     public readonly clusterName: pulumi.Output<string>;
     public readonly clusterArn: pulumi.Output<string>;
-    public readonly loadBalancerDnsName: pulumi.Output<string>;
-    public readonly loadBalancerArn: pulumi.Output<string>;
-    /** Route 53 hosted zone of the ALB, for alias records. */
-    public readonly loadBalancerZoneId: pulumi.Output<string>;
-    /** Base URL clients use: https:// with a certificate, http:// without. */
-    public readonly url: pulumi.Output<string>;
+    /** The ALB's DNS name; undefined when no service is exposed through an ALB. */
+    public readonly loadBalancerDnsName: pulumi.Output<string | undefined>;
+    /** The ALB's ARN; undefined when there is no ALB. */
+    public readonly loadBalancerArn: pulumi.Output<string | undefined>;
+    /** Route 53 hosted zone of the ALB, for alias records; undefined when there is no ALB. */
+    public readonly loadBalancerZoneId: pulumi.Output<string | undefined>;
+    /** Base URL clients use: https:// with a certificate, http:// without; undefined when there is no ALB. */
+    public readonly url: pulumi.Output<string | undefined>;
     public readonly namespaceArn: pulumi.Output<string>;
     /** ECS service names, by microservice name. */
     public readonly serviceNames: pulumi.Output<{ [name: string]: string }>;
@@ -52,7 +55,8 @@ export class FargateMicroservices extends pulumi.ComponentResource {
         }, { parent });
         const cluster = new EcsCluster(name, { containerInsights: s.containerInsights, serviceConnectNamespaceArn: namespace.arn }, { parent });
         const logsKeyArn = createLogsKey(`${name}-logs-key`, ctx, this).arn;
-        const lb = createLoadBalancer(name, args, s, this);
+        // An ALB costs by the hour whether or not anything routes through it: only for exposed services.
+        const lb = s.services.some(routedThroughAlb) ? createLoadBalancer(name, args, s, this) : undefined;
 
         // Every task joins this group; each service admits it on its own port only (Service Connect traffic).
         const mesh = new aws.ec2.SecurityGroup(`${name}-mesh-sg`, {
@@ -80,7 +84,7 @@ export class FargateMicroservices extends pulumi.ComponentResource {
                 efsNetwork: { vpcId: args.vpcId, privateSubnetIds: args.privateSubnetIds, azCount: args.azCount },
             }, { parent });
 
-            const route = svc.internal || svc.nlb ? undefined : createRoute(svcName, args.vpcId, lb, svc, this);
+            const route = lb && routedThroughAlb(svc) ? createRoute(svcName, args.vpcId, lb, svc, this) : undefined;
             const nlb: NlbParts | undefined = svc.nlb ? createNlb(svcName, svc.nlb, {
                 vpcId: args.vpcId, publicSubnetIds: args.publicSubnetIds, privateSubnetIds: args.privateSubnetIds, certificateArn: args.certificateArn,
                 sslPolicy: s.sslPolicy, deletionProtection: s.deletionProtection, port: svc.port, healthCheckPath: svc.healthCheckPath,
@@ -88,7 +92,7 @@ export class FargateMicroservices extends pulumi.ComponentResource {
             }, this) : undefined;
             const udp = svc.nlb?.udp ?? false;
             const ingress: IngressArgs[] = udp ? [] : [{ name: "mesh", sourceSecurityGroupId: mesh.id, port: svc.port, description: "Service Connect from other services" }];
-            if (route) {
+            if (lb && route) {
                 ingress.push({ name: "alb", sourceSecurityGroupId: lb.securityGroup.id, port: svc.port, description: "The load balancer" });
             }
             // The NLB's group reaches the task's port, and the health check port when that is another one.
@@ -134,7 +138,7 @@ export class FargateMicroservices extends pulumi.ComponentResource {
                     endpointServiceNames[spec.name] = nlb.endpointService.serviceName;
                 }
             }
-            if (route) {
+            if (lb && route) {
                 new aws.vpc.SecurityGroupEgressRule(`${svcName}-from-alb`, {
                     securityGroupId: lb.securityGroup.id, referencedSecurityGroupId: service.securityGroupId,
                     ipProtocol: "tcp", fromPort: svc.port, toPort: svc.port, description: `To ${spec.name} tasks`,
@@ -151,10 +155,10 @@ export class FargateMicroservices extends pulumi.ComponentResource {
 
         this.clusterName = cluster.clusterName;
         this.clusterArn = cluster.clusterArn;
-        this.loadBalancerDnsName = lb.alb.dnsName;
-        this.loadBalancerArn = lb.alb.arn;
-        this.loadBalancerZoneId = lb.alb.zoneId;
-        this.url = pulumi.interpolate`${lb.https ? "https" : "http"}://${lb.alb.dnsName}`;
+        this.loadBalancerDnsName = lb ? lb.alb.dnsName : pulumi.output(undefined);
+        this.loadBalancerArn = lb ? lb.alb.arn : pulumi.output(undefined);
+        this.loadBalancerZoneId = lb ? lb.alb.zoneId : pulumi.output(undefined);
+        this.url = lb ? pulumi.interpolate`${lb.https ? "https" : "http"}://${lb.alb.dnsName}` : pulumi.output(undefined);
         this.namespaceArn = namespace.arn;
         this.serviceNames = pulumi.output(serviceNames);
         this.nlbDnsNames = pulumi.output(nlbDnsNames);
@@ -172,4 +176,9 @@ export class FargateMicroservices extends pulumi.ComponentResource {
             endpointServiceNames: this.endpointServiceNames,
         });
     }
+}
+
+/** A service the ALB routes to: neither internal (Service Connect only) nor behind a load balancer of its own. */
+function routedThroughAlb(svc: Pick<ResolvedService, "internal" | "nlb">): boolean {
+    return !svc.internal && !svc.nlb;
 }
