@@ -26,8 +26,6 @@ import type * as BenchProgram from "./program";
 import type * as VsCdk from "./vs-cdk";
 
 const SIZES: [regions: number, services: number][] = [[1, 5], [1, 20], [2, 20], [3, 25], [4, 30], [6, 30], [6, 40]];
-/** The issue's targets, printed per size (never asserted in tests). */
-const MAX_POLICY_SHARE = 0.5;
 /** Linear: a straight line through all sizes misses none by more than this share of its wall time. */
 const MAX_LINEAR_MISS = 0.1;
 
@@ -198,14 +196,15 @@ function main(): void {
         console.log([
             `${r} × ${s}`.padEnd(18), String(plan.resources).padStart(10), String(alone.programMs).padStart(11),
             String(plan.wallMs).padStart(13), String(alone.wallMs).padStart(14), String(added).padStart(13),
-            `${share.toFixed(2)} ${share < MAX_POLICY_SHARE ? "ok " : "NO "}`.padStart(13),
+            share.toFixed(2).padStart(13),
             `${protocol} (${(protocol / alone.programMs).toFixed(2)})`.padStart(16),
             String(plan.policyMs).padStart(14), String(plan.packStartMs).padStart(14), String(plan.peakRssMb).padStart(12),
         ].join(" "));
     }
     console.log("program ms: loading the program's modules and running it, without the pack. Wall times run from the");
     console.log("process's start. pack adds: plan wall − alone wall. left after: the policy work once the program ended.");
-    console.log(`adds/program: "ok" when the pack adds less than ${MAX_POLICY_SHARE} of the program's time.`);
+    console.log("adds/program: what the pack adds as a share of the program's time (the target of the plan's speed is");
+    console.log("--vs-cdk's, beside AWS CDK: issue 22 retired this share, which measured the pack against the program).");
     console.log("empty pack adds: the same, planning with a pack that has no policies (bench/empty-pack), and its");
     console.log("share of the program's time: the analyzer protocol's own cost, which the pack's policies add to.");
     const { intercept, slope } = fitLine(walls);

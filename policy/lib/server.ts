@@ -12,6 +12,9 @@ import { ConfigError, PackPolicyExtras } from "./policy";
  *   for truth). One `new pulumi.asset.StringAsset("")` anywhere in a program would fail every Analyze call.
  *   The wrapper below turns such assets (and archives holding them) into `StringAsset("")`, and leaves
  *   every other input to the library as it is.
+ * - One conversion per request. The server deserialises a request's properties once for each policy
+ *   that may apply, each time converting the protobuf Struct to JavaScript; the wrapper converts each
+ *   Struct once and deserialises that tree for every policy, so each still gets values of its own.
  * - Config checks at Configure. JSON schema cannot say that a string must compile as a regular
  *   expression, and the server's Configure stores whatever it is given; a bad pattern would then fail every
  *   Analyze. Policies with a `validateConfig` are checked when the engine configures the pack, and a bad
