@@ -22,11 +22,11 @@ const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 const vm = require("vm");
+const { writeEntry } = require("./cache-files.js");
 
 /** Bump when the entries change shape. */
 const FORMAT = "1";
 const CACHE = path.join(__dirname, "..", "..", "node_modules", ".cache", "aws-containers-plan", "v8");
-const STALE_MS = 7 * 24 * 3600 * 1000;
 
 /** What V8's code depends on besides the text: Node (V8's version) and the flags the process runs with. */
 const PROCESS_KEY = JSON.stringify([FORMAT, process.version, process.arch,
@@ -82,7 +82,7 @@ function compileWrapper(filename, content) {
         // Serialized under other V8 flags: the SDK's closure serialization turns on a flag as it loads
         // (runtime/closure/v8.js), after the modules before it compiled. Their code is serialized now,
         // under the flags they compile with.
-        write(entry, script.createCachedData());
+        writeEntry(CACHE, entry, script.createCachedData());
     }
     return script.runInThisContext({ displayErrors: true });
 }
@@ -117,42 +117,7 @@ function save() {
         return;
     }
     for (const [script, entry] of produced.splice(0)) {
-        write(entry, script.createCachedData());
-    }
-    removeStale();
-}
-
-let madeCache = false;
-
-/**
- * Written to a private file and renamed into place, so a concurrent plan reads all of it or none.
- * @param {string} entry
- * @param {Buffer} data
- */
-function write(entry, data) {
-    try {
-        if (!madeCache) {
-            fs.mkdirSync(CACHE, { recursive: true });
-            madeCache = true;
-        }
-        const tmp = `${entry}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, data);
-        fs.renameSync(tmp, entry);
-    } catch {
-        // A read-only checkout still runs: it compiles again next time.
-    }
-}
-
-function removeStale() {
-    for (const name of fs.readdirSync(CACHE)) {
-        const file = path.join(CACHE, name);
-        try {
-            if (Date.now() - fs.statSync(file).mtimeMs > STALE_MS) {
-                fs.rmSync(file, { force: true });
-            }
-        } catch {
-            // Removed meanwhile by another plan.
-        }
+        writeEntry(CACHE, entry, script.createCachedData());
     }
 }
 

@@ -22,12 +22,11 @@
 const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
+const { writeEntry } = require("./cache-files.js");
 
 /** Bump when what the cache holds changes shape, so older entries are never read. */
 const FORMAT = "1";
 const CACHE = path.join(__dirname, "..", "..", "node_modules", ".cache", "aws-containers-plan", "ts");
-/** Entries not written for this long are removed when a new one is written. */
-const STALE_MS = 7 * 24 * 3600 * 1000;
 
 /** @type {typeof import("typescript") | undefined} */
 let ts;
@@ -146,43 +145,8 @@ function compiled(filename, source) {
         const at = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
         throw new SyntaxError(`${filename}${at ? `:${at.line + 1}:${at.character + 1}` : ""}: ${t.flattenDiagnosticMessageText(d.messageText, "\n")}`);
     }
-    write(entry, result.outputText);
+    writeEntry(CACHE, entry, result.outputText);
     return { js: result.outputText, cached: false, entry };
-}
-
-/**
- * Written to a private file and renamed into place, so a concurrent plan reads all of it or none.
- * @param {string} entry
- * @param {string} text
- */
-function write(entry, text) {
-    try {
-        fs.mkdirSync(CACHE, { recursive: true });
-        const tmp = `${entry}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-        fs.writeFileSync(tmp, text);
-        fs.renameSync(tmp, entry);
-        removeStale();
-    } catch {
-        // A read-only checkout still runs: it transpiles again next time.
-    }
-}
-
-let pruned = false;
-function removeStale() {
-    if (pruned) {
-        return;
-    }
-    pruned = true;
-    for (const name of fs.readdirSync(CACHE)) {
-        const file = path.join(CACHE, name);
-        try {
-            if (Date.now() - fs.statSync(file).mtimeMs > STALE_MS) {
-                fs.rmSync(file, { force: true });
-            }
-        } catch {
-            // Removed meanwhile by another plan.
-        }
-    }
 }
 
 /**
