@@ -497,14 +497,20 @@ class Estimator {
 
     private loadBalancer(r: CostResource): void {
         const type = str(r.props["loadBalancerType"]) ?? "application";
-        if (type !== "application") {
+        if (type !== "application" && type !== "network") {
             this.skip(r, `${type} load balancers are not in the price table`);
             return;
         }
         const h = this.hours;
-        const lcus = this.usage.albLcus;
-        this.add(r, "alb.hour", h, `${h} h`, "fixed");
-        this.add(r, "alb.lcu", lcus * h, `${lcus} LCU (usage albLcus) × ${h} h`, "usage");
+        if (type === "application") {
+            const lcus = this.usage.albLcus;
+            this.add(r, "alb.hour", h, `${h} h`, "fixed");
+            this.add(r, "alb.lcu", lcus * h, `${lcus} LCU (usage albLcus) × ${h} h`, "usage");
+        } else {
+            const lcus = this.usage.nlbLcus;
+            this.add(r, "nlb.hour", h, `${h} h`, "fixed");
+            this.add(r, "nlb.lcu", lcus * h, `${lcus} NLCU (usage nlbLcus) × ${h} h`, "usage");
+        }
         if (r.props["internal"] !== true) {
             // An internet-facing load balancer holds one public IPv4 address per subnet (AZ).
             const zones = (arr(r.props["subnets"]) ?? arr(r.props["subnetMappings"]) ?? []).length;

@@ -129,6 +129,14 @@ export const PRICES = {
         description: "Application Load Balancer capacity unit", unit: "LCU-hour", usEast1: 0.008, confirmed: true, source: ELB, read: D,
         via: "https://cloud-horizons.com/blog/alb-the-line-item-nobody-watches/",
     },
+    "nlb.hour": {
+        description: "Network Load Balancer", unit: "NLB-hour", usEast1: 0.0225, confirmed: true, source: ELB, read: D,
+        via: "https://clustercost.com/blog/network-load-balancer-pricing-2025 (\"NLB: $0.0225 per hour\", us-east-1)",
+    },
+    "nlb.lcu": {
+        description: "Network Load Balancer capacity unit", unit: "NLCU-hour", usEast1: 0.006, confirmed: true, source: ELB, read: D,
+        via: "https://raw.githubusercontent.com/api-evangelist/amazon-elastic-load-balancing/refs/heads/main/plans/amazon-elastic-load-balancing-plans-pricing.yml (AWS page transcribed 2026-09-20: \"$0.006 per NLCU\")",
+    },
     "vpce.interface.hour": {
         description: "Interface VPC endpoint, per AZ", unit: "endpoint-AZ-hour", usEast1: 0.01, confirmed: true, source: PRIVATELINK, read: D,
         via: "https://www.egresscost.com/nat-gateway (\"$7.20/AZ\" a month of 720 h, \"$0.01/GB\")",

@@ -29,6 +29,7 @@ export interface Usage {
     readonly ec2SpotDiscount: number;
     readonly natGatewayGb: number;
     readonly albLcus: number;
+    readonly nlbLcus: number;
     readonly interfaceEndpointGb: number;
     readonly globalAcceleratorGb: number;
     readonly dynamodbWritesMillions: number;
@@ -65,7 +66,8 @@ export const USAGE_KNOBS: { readonly [K in Scalar]: Knob } = {
     fargateSpotDiscount: { default: 0.7, kind: "share", description: "Fargate Spot discount off on-demand (AWS: \"up to 70%\"; Spot prices vary)" },
     ec2SpotDiscount: { default: 0.6, kind: "share", description: "EC2 Spot discount off on-demand (AWS: \"up to 90%\"; varies by type and AZ)" },
     natGatewayGb: { default: 100, kind: "count", description: "GB processed per NAT gateway per month" },
-    albLcus: { default: 1, kind: "count", description: "average LCUs per load balancer" },
+    albLcus: { default: 1, kind: "count", description: "average LCUs per Application Load Balancer" },
+    nlbLcus: { default: 1, kind: "count", description: "average NLCUs per Network Load Balancer" },
     interfaceEndpointGb: { default: 10, kind: "count", description: "GB processed per interface VPC endpoint per month" },
     globalAcceleratorGb: { default: 100, kind: "count", description: "GB per accelerator per month (dominant direction)" },
     dynamodbWritesMillions: { default: 10, kind: "count", description: "million write request units per table per month (each replica gets them as replicated writes)" },

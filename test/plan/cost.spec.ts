@@ -38,6 +38,8 @@ const HAND: [string, string, "fixed" | "usage", number][] = [
     ["alb", "alb.hour", "fixed", 730 * 0.0225], // 16.425
     ["alb", "alb.lcu", "usage", 1 * 730 * 0.008], // 5.84
     ["alb", "ipv4.hour", "fixed", 2 * 730 * 0.005], // 7.30: one address per subnet
+    ["nlb", "nlb.hour", "fixed", 730 * 0.0225], // 16.425: internal, so no public address
+    ["nlb", "nlb.lcu", "usage", 1 * 730 * 0.006], // 4.38
     ["ecr-api", "vpce.interface.hour", "fixed", 2 * 730 * 0.01], // 14.60
     ["ecr-api", "vpce.interface.gb", "usage", 10 * 0.01], // 0.10
     ["logs", "logs.ingest", "usage", 5 * 0.50], // 2.50
@@ -54,8 +56,8 @@ const HAND: [string, string, "fixed" | "usage", number][] = [
     ["pipeline", "sfn.transitions", "usage", 100 * 0.025], // 2.50
     ["repo", "ecr.storage", "usage", 5 * 0.10], // 0.50
 ];
-const HAND_FIXED = 783.59875;
-const HAND_USAGE = 56.965;
+const HAND_FIXED = 800.02375;
+const HAND_USAGE = 61.345;
 
 describe("cost: the price table", () => {
     it("names a source and the day it was read for every price", () => {
@@ -120,10 +122,10 @@ describe("cost: the estimate of a small fixed program", () => {
             propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, deps]) => [k, deps.map((u) => urns.get(u)!)])),
         }));
         const usage = { date: DAY };
-        const over = await validateStack(costMonthlyBudget, resources, { budgets: { test: 840 }, usage });
+        const over = await validateStack(costMonthlyBudget, resources, { budgets: { test: 861 }, usage });
         assert.equal(over.messages.length, 1);
-        assert.match(over.messages[0], /^Stack test is estimated at \$840\.56\/month \(fixed \$783\.60, usage-based \$56\.9\d\), \$0\.56 over its budget of \$840\.00\. Largest: 2 EKS clusters \$511\.00, /);
-        assert.deepEqual((await validateStack(costMonthlyBudget, resources, { budgets: { test: 841 }, usage })).messages, []);
+        assert.match(over.messages[0], /^Stack test is estimated at \$861\.37\/month \(fixed \$800\.02, usage-based \$61\.3\d\), \$0\.37 over its budget of \$861\.00\. Largest: 2 EKS clusters \$511\.00, /);
+        assert.deepEqual((await validateStack(costMonthlyBudget, resources, { budgets: { test: 862 }, usage })).messages, []);
     });
 
     it("applies a usage file's overrides, per service too", () => {
