@@ -77,7 +77,10 @@ export function costBlock(rows: readonly StackCost[]): string {
         const spot = sum(estimate.items.filter((i) => column(i) === "compute" && i.spot));
         const share = compute > 0 ? `${Math.round((spot / compute) * 100)}%` : "–";
         const name = usageFile ? `\`${stack}\` (usage: [${path.posix.basename(usageFile)}](${usageFile}))` : `\`${stack}\``;
-        lines.push(`| ${name} | ${architecture} | ${regions.join(", ")} | ${formatUsd(compute)} | ${share} | ${formatUsd(by("controlPlane"))} | ` +
+        // A stack priced only in global services (Route 53, Global Accelerator) says so; one with nothing to
+        // price (the ecr-pull stack: IAM and objects in a cluster outside AWS) shows a dash.
+        const where = regions.length > 0 ? regions.join(", ") : estimate.items.length > 0 ? "global" : "–";
+        lines.push(`| ${name} | ${architecture} | ${where} | ${formatUsd(compute)} | ${share} | ${formatUsd(by("controlPlane"))} | ` +
             `${formatUsd(by("network"))} | ${formatUsd(by("other"))} | **${formatUsd(estimate.total)}** (${formatUsd(estimate.fixed)} + ${formatUsd(estimate.usageBased)}) |`);
     }
     lines.push(
