@@ -113,9 +113,6 @@ function compileCached(content, filename, format) {
 
 /** Serializes the code of this run's new modules, functions compiled while it ran included. */
 function save() {
-    if (produced.length === 0) {
-        return;
-    }
     for (const [script, entry] of produced.splice(0)) {
         writeEntry(CACHE, entry, script.createCachedData());
     }
@@ -146,7 +143,8 @@ function install() {
     process.once("exit", save);
     process.once("SIGTERM", () => {
         save();
-        process.exit(128 + 15);
+        // This listener is gone now: the signal again ends the process as it would have without it.
+        process.kill(process.pid, "SIGTERM");
     });
 }
 

@@ -62,10 +62,20 @@ export function lazy(loadModule: () => unknown, shape: Shape = "namespace"): unk
     });
 }
 
+/** Per provider index's folder, the names of its entries: one listing instead of two stats per require. */
+const listings = new Map<string, Set<string>>();
+
 /** Whether `request` from the provider index `from` names a namespace: a folder, not a module file. */
 function isNamespace(from: string, request: string): boolean {
     const dir = path.dirname(from);
-    return !fs.existsSync(path.join(dir, `${request}.js`)) && fs.existsSync(path.join(dir, request, "index.js"));
+    let names = listings.get(dir);
+    if (names === undefined) {
+        names = new Set(fs.readdirSync(dir));
+        listings.set(dir, names);
+    }
+    const name = request.slice(2);
+    // Node resolves `./name` to name.js before the folder `name/` (whose index.js a namespace is).
+    return names.has(name) && !names.has(`${name}.js`);
 }
 
 let installed = false;
