@@ -16,20 +16,18 @@ import { ALB_ZONE_IDS, INVOKE_FIXTURES, MOCK_ACCOUNT_ID } from "./fixtures";
  */
 const EMPTY_ASSET_TEXT = "\u0000empty asset\u0000";
 
-/** `v` with every asset whose text is `from` given the text `to`; `swapped` says whether there was one. */
-function swapAssetText(v: any, from: string, to: string): { value: any; swapped: boolean } {
+/** A copy of `v` with every asset whose text is `from` given the text `to`. */
+function swapAssetText(v: any, from: string, to: string): any {
     if (Array.isArray(v)) {
-        const items = v.map((x) => swapAssetText(x, from, to));
-        return { value: items.map((i) => i.value), swapped: items.some((i) => i.swapped) };
+        return v.map((x) => swapAssetText(x, from, to));
     }
     if (v === null || typeof v !== "object") {
-        return { value: v, swapped: false };
+        return v;
     }
     if (v[specialSigKey] === specialAssetSig && v.text === from && !v.path && !v.uri) {
-        return { value: { ...v, text: to }, swapped: true };
+        return { ...v, text: to };
     }
-    const entries = Object.entries(v).map(([k, x]) => [k, swapAssetText(x, from, to)] as const);
-    return { value: Object.fromEntries(entries.map(([k, x]) => [k, x.value])), swapped: entries.some(([, x]) => x.swapped) };
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swapAssetText(x, from, to)]));
 }
 
 /** The resource type of `pulumi.StackReference`: the engine answers it with the named stack's outputs. */
@@ -457,8 +455,7 @@ function recordRegistrations(): void {
         let response: any;
         let wireOutputs: Record<string, any> = {};
         const wireInputs = req.getObject()?.toJavaScript() ?? {};
-        const masked = swapAssetText(wireInputs, "", EMPTY_ASSET_TEXT);
-        const inputs = pulumi.runtime.deserializeProperties(converted(masked.value));
+        const inputs = pulumi.runtime.deserializeProperties(converted(swapAssetText(wireInputs, "", EMPTY_ASSET_TEXT)));
         try {
             const result = await mocks.newResource({
                 type: req.getType(), name: req.getName(), inputs, provider: req.getProvider(), custom: req.getCustom(), id: req.getImportid(),
@@ -470,7 +467,7 @@ function recordRegistrations(): void {
             response.setUrn(urn);
             response.setId(result.id || "");
             response.setObject(structproto.Struct.fromJavaScript(state));
-            wireOutputs = req.getCustom() ? swapAssetText(state, EMPTY_ASSET_TEXT, "").value : {};
+            wireOutputs = req.getCustom() ? swapAssetText(state, EMPTY_ASSET_TEXT, "") : {};
         } catch (err) {
             callback(err, undefined);
             return;
